@@ -1,0 +1,221 @@
+"""What callers ask the core to do: one msgspec Struct per use case input.
+
+These are the request bodies of the HTTP API and what the CLI builds from its
+flags. ``__post_init__`` refuses values that can never be valid, so a bad body
+fails at decoding with the field named, before any use case runs. Fields that
+are ``None`` in an update mean "leave as is".
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+
+from wheel_core.domain.checks import aware, non_negative, normalize_symbol, positive, positive_int
+from wheel_core.domain.enums import OptionType, RiskProfile
+from wheel_core.domain.errors import ValidationError
+from wheel_core.domain.money import ZERO
+
+
+class CreatePortfolio(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    description: str = ""
+    capital: Decimal = ZERO
+    is_default: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValidationError("name must not be empty")
+        non_negative(self.capital, "capital")
+
+
+class UpdatePortfolio(msgspec.Struct, frozen=True, kw_only=True):
+    name: str | None = None
+    description: str | None = None
+    capital: Decimal | None = None
+    is_default: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.name is not None and not self.name.strip():
+            raise ValidationError("name must not be empty")
+        if self.capital is not None:
+            non_negative(self.capital, "capital")
+
+
+class OpenWheel(msgspec.Struct, frozen=True, kw_only=True):
+    """Start wheeling a symbol; with ``shares`` it starts from shares already owned."""
+
+    symbol: str
+    portfolio_id: int | None = None
+    """``None`` opens the wheel in the default portfolio."""
+    profile: RiskProfile = RiskProfile.MODERATE
+    capital: Decimal = ZERO
+    shares: int = 0
+    cost_basis: Decimal | None = None
+    opened_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        normalize_symbol(self.symbol)
+        non_negative(self.capital, "capital")
+        aware(self.opened_at, "opened_at")
+        if self.shares < 0:
+            raise ValidationError(f"shares must be 0 or more, got {self.shares}")
+        if self.shares and self.cost_basis is None:
+            raise ValidationError("cost_basis is required when starting with shares")
+        if self.cost_basis is not None:
+            positive(self.cost_basis, "cost_basis")
+
+
+class UpdateWheel(msgspec.Struct, frozen=True, kw_only=True):
+    profile: RiskProfile | None = None
+    capital: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.capital is not None:
+            non_negative(self.capital, "capital")
+
+
+class RecordTrade(msgspec.Struct, frozen=True, kw_only=True):
+    """Sell a put (idle wheel) or a covered call (wheel holding shares)."""
+
+    option_type: OptionType
+    strike: Decimal
+    expiration: date
+    premium: Decimal
+    """Per share, as quoted."""
+    contracts: int = 1
+    fees: Decimal = ZERO
+    opened_at: datetime | None = None
+    """Defaults to now; give a past time to backfill history."""
+    allow_exceeding_capital: bool = False
+    """Sell a put whose collateral exceeds the wheel's capital (not cash-secured)."""
+
+    def __post_init__(self) -> None:
+        positive(self.strike, "strike")
+        non_negative(self.premium, "premium")
+        positive_int(self.contracts, "contracts")
+        non_negative(self.fees, "fees")
+        aware(self.opened_at, "opened_at")
+
+
+class ExpireTrade(msgspec.Struct, frozen=True, kw_only=True):
+    """The option reached expiration; the underlying's price decides the outcome."""
+
+    price_at_expiry: Decimal
+    assigned: bool | None = None
+    """Required when the price equals the strike; otherwise it overrides the price's verdict."""
+    at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        positive(self.price_at_expiry, "price_at_expiry")
+        aware(self.at, "at")
+
+
+class CloseTrade(msgspec.Struct, frozen=True, kw_only=True):
+    """Buy the option back before expiry."""
+
+    price: Decimal
+    """Buy-back price per share."""
+    fees: Decimal = ZERO
+    at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        non_negative(self.price, "price")
+        non_negative(self.fees, "fees")
+        aware(self.at, "at")
+
+
+class AssignTrade(msgspec.Struct, frozen=True, kw_only=True):
+    """Early assignment (put) or early call-away (call), recorded as its own event."""
+
+    at: datetime | None = None
+    price: Decimal | None = None
+    """The underlying's price at assignment, kept for the record."""
+
+    def __post_init__(self) -> None:
+        aware(self.at, "at")
+        if self.price is not None:
+            positive(self.price, "price")
+
+
+class RollTrade(msgspec.Struct, frozen=True, kw_only=True):
+    """Buy the open option back and sell a new one of the same type, as one step."""
+
+    close_price: Decimal
+    strike: Decimal
+    expiration: date
+    premium: Decimal
+    contracts: int | None = None
+    """Defaults to the closed leg's contracts."""
+    close_fees: Decimal = ZERO
+    fees: Decimal = ZERO
+    at: datetime | None = None
+    allow_exceeding_capital: bool = False
+
+    def __post_init__(self) -> None:
+        non_negative(self.close_price, "close_price")
+        positive(self.strike, "strike")
+        non_negative(self.premium, "premium")
+        if self.contracts is not None:
+            positive_int(self.contracts, "contracts")
+        non_negative(self.close_fees, "close_fees")
+        non_negative(self.fees, "fees")
+        aware(self.at, "at")
+
+
+class CorrectTrade(msgspec.Struct, frozen=True, kw_only=True):
+    """Fix a typo in a recorded trade; refused if the corrected history would not replay."""
+
+    strike: Decimal | None = None
+    expiration: date | None = None
+    premium: Decimal | None = None
+    contracts: int | None = None
+    fees: Decimal | None = None
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    close_price: Decimal | None = None
+    price_at_expiry: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.strike is not None:
+            positive(self.strike, "strike")
+        if self.premium is not None:
+            non_negative(self.premium, "premium")
+        if self.contracts is not None:
+            positive_int(self.contracts, "contracts")
+        if self.fees is not None:
+            non_negative(self.fees, "fees")
+        if self.close_price is not None:
+            non_negative(self.close_price, "close_price")
+        if self.price_at_expiry is not None:
+            positive(self.price_at_expiry, "price_at_expiry")
+        aware(self.opened_at, "opened_at")
+        aware(self.closed_at, "closed_at")
+
+
+class ImportShares(msgspec.Struct, frozen=True, kw_only=True):
+    """Bring shares already owned into an idle wheel, with their purchase cost."""
+
+    shares: int
+    cost_basis: Decimal
+    at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        positive_int(self.shares, "shares")
+        positive(self.cost_basis, "cost_basis")
+        aware(self.at, "at")
+
+
+class SellShares(msgspec.Struct, frozen=True, kw_only=True):
+    """Sell the whole share holding, ending the wheel's cycle."""
+
+    price: Decimal
+    fees: Decimal = ZERO
+    at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        positive(self.price, "price")
+        non_negative(self.fees, "fees")
+        aware(self.at, "at")

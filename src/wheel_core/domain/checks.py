@@ -1,0 +1,44 @@
+"""Field checks shared by commands and entities, each naming the field it refuses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from wheel_core.domain.errors import ValidationError
+
+_SYMBOL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-/")
+
+
+def positive(value: Decimal, field: str) -> None:
+    if not value.is_finite() or value <= 0:
+        raise ValidationError(f"{field} must be greater than 0, got {value}")
+
+
+def non_negative(value: Decimal, field: str) -> None:
+    if not value.is_finite() or value < 0:
+        raise ValidationError(f"{field} must be 0 or more, got {value}")
+
+
+def positive_int(value: int, field: str) -> None:
+    if value <= 0:
+        raise ValidationError(f"{field} must be a whole number greater than 0, got {value}")
+
+
+def aware(value: datetime | None, field: str) -> None:
+    """Naive datetimes are refused: inside the core every instant is unambiguous."""
+    if value is not None and value.utcoffset() is None:
+        raise ValidationError(f"{field} must include a timezone (e.g. 2026-01-16T21:00:00Z)")
+
+
+def normalize_symbol(symbol: str) -> str:
+    """Upper-case ticker; refuses empty or odd symbols so they never reach a provider."""
+    cleaned = symbol.strip().upper()
+    if not cleaned or len(cleaned) > 12 or not set(cleaned) <= _SYMBOL_CHARS:
+        raise ValidationError(f"symbol must be a ticker such as AAPL or BRK.B, got {symbol!r}")
+    return cleaned
+
+
+def as_utc(value: datetime) -> datetime:
+    """The same instant expressed in UTC, so stored times compare and sort as instants."""
+    return value.astimezone(UTC)

@@ -1,0 +1,215 @@
+"""The driven side of the hexagon: what the core needs from the outside world.
+
+Each port is a ``typing.Protocol``; the core never knows which adapter is
+behind it. Every port has an in-memory fake and a contract suite in
+:mod:`wheel_core.testing` that fakes and real adapters pass alike.
+
+Repositories do not track changes: entities are plain Structs, so a use case
+that changes one calls ``update`` explicitly. Writes become durable only when
+the unit of work commits; leaving its ``async with`` block without a commit
+discards them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+import msgspec
+
+from wheel_core.domain.entities import (
+    Alert,
+    JobRun,
+    Portfolio,
+    ShareMove,
+    Snapshot,
+    Trade,
+    Wheel,
+)
+from wheel_core.domain.enums import OptionType
+from wheel_core.market import CorporateEvents, MarketSession, OptionChain, PriceBar, Quote
+
+
+class TradeQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Filters for listing trades; every field narrows, ``None`` means any."""
+
+    wheel_id: int | None = None
+    portfolio_id: int | None = None
+    symbol: str | None = None
+    option_type: OptionType | None = None
+    outcome: str | None = None
+    """An :class:`~wheel_core.domain.enums.Outcome` value, or ``"open"`` for open trades."""
+    is_open: bool | None = None
+    opened_from: date | None = None
+    opened_to: date | None = None
+    offset: int = 0
+    limit: int | None = None
+
+
+class SnapshotQuery(msgspec.Struct, frozen=True, kw_only=True):
+    wheel_id: int | None = None
+    portfolio_id: int | None = None
+    symbol: str | None = None
+    day_from: date | None = None
+    day_to: date | None = None
+    offset: int = 0
+    limit: int | None = None
+
+
+class PortfolioRepository(Protocol):
+    async def add(self, portfolio: Portfolio) -> Portfolio: ...
+    async def get(self, portfolio_id: int) -> Portfolio | None: ...
+    async def get_by_name(self, name: str) -> Portfolio | None: ...
+    async def list(self) -> list[Portfolio]: ...
+    async def update(self, portfolio: Portfolio) -> None: ...
+    async def delete(self, portfolio_id: int) -> None: ...
+
+
+class WheelRepository(Protocol):
+    async def add(self, wheel: Wheel) -> Wheel: ...
+    async def get(self, wheel_id: int) -> Wheel | None: ...
+    async def find_active(self, portfolio_id: int, symbol: str) -> Wheel | None: ...
+    async def list(
+        self,
+        *,
+        portfolio_id: int | None = None,
+        symbol: str | None = None,
+        active: bool | None = None,
+    ) -> list[Wheel]:
+        """Wheels ordered by id."""
+        ...
+
+    async def update(self, wheel: Wheel) -> None: ...
+    async def delete(self, wheel_id: int) -> None: ...
+
+
+class TradeRepository(Protocol):
+    async def add(self, trade: Trade) -> Trade: ...
+    async def get(self, trade_id: int) -> Trade | None: ...
+    async def list(self, query: TradeQuery) -> list[Trade]:
+        """Trades matching ``query``, ordered by (opened_at, id)."""
+        ...
+
+    async def count(self, query: TradeQuery) -> int:
+        """How many trades match ``query``, ignoring its offset and limit."""
+        ...
+
+    async def update(self, trade: Trade) -> None: ...
+    async def delete(self, trade_id: int) -> None: ...
+
+
+class ShareMoveRepository(Protocol):
+    async def add(self, move: ShareMove) -> ShareMove: ...
+    async def list_for_wheel(self, wheel_id: int) -> list[ShareMove]:
+        """Moves of one wheel ordered by (at, id)."""
+        ...
+
+    async def delete(self, move_id: int) -> None: ...
+
+
+class SnapshotRepository(Protocol):
+    async def upsert(self, snapshot: Snapshot) -> Snapshot:
+        """Insert, or replace the snapshot with the same (wheel, trade, day): one per day."""
+        ...
+
+    async def list(self, query: SnapshotQuery) -> list[Snapshot]:
+        """Snapshots ordered by (day, wheel_id, id)."""
+        ...
+
+    async def count(self, query: SnapshotQuery) -> int: ...
+
+
+class AlertRepository(Protocol):
+    async def add(self, alert: Alert) -> Alert: ...
+    async def get(self, alert_id: int) -> Alert | None: ...
+    async def find_by_key(self, key: str) -> Alert | None: ...
+    async def list(self, *, acknowledged: bool | None = None) -> list[Alert]:
+        """Alerts newest first."""
+        ...
+
+    async def update(self, alert: Alert) -> None: ...
+
+
+class JobRunRepository(Protocol):
+    async def add(self, run: JobRun) -> JobRun: ...
+    async def update(self, run: JobRun) -> None: ...
+    async def list(self, *, job: str | None = None, limit: int = 100) -> list[JobRun]:
+        """Runs newest first."""
+        ...
+
+
+class SettingRepository(Protocol):
+    """A small key → JSON text store for settings changed at run time."""
+
+    async def get(self, key: str) -> str | None: ...
+    async def set(self, key: str, value: str) -> None: ...
+    async def all(self) -> dict[str, str]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository: ``async with uow: ...; await uow.commit()``."""
+
+    portfolios: PortfolioRepository
+    wheels: WheelRepository
+    trades: TradeRepository
+    share_moves: ShareMoveRepository
+    snapshots: SnapshotRepository
+    alerts: AlertRepository
+    job_runs: JobRunRepository
+    settings: SettingRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Each use case opens a fresh unit of work, so concurrent callers never share one."""
+
+    def __call__(self) -> UnitOfWork: ...
+
+
+class MarketData(Protocol):
+    """Quotes, chains, history and events; adapters raise ``MarketDataError`` on failure."""
+
+    async def get_quote(self, symbol: str) -> Quote: ...
+    async def get_chain(
+        self, symbol: str, *, from_date: date | None = None, to_date: date | None = None
+    ) -> OptionChain: ...
+    async def get_price_history(self, symbol: str, start: date, end: date) -> list[PriceBar]: ...
+    async def get_events(self, symbol: str) -> CorporateEvents: ...
+
+
+class MarketCalendar(Protocol):
+    """Exchange sessions. Times are timezone-aware UTC; days are exchange-local dates."""
+
+    def is_open(self, at: datetime) -> bool: ...
+    def sessions(self, start: date, end: date) -> Sequence[MarketSession]:
+        """Trading sessions whose day lies in [start, end], in order."""
+        ...
+
+    def next_open(self, at: datetime) -> datetime:
+        """The first session open strictly after ``at``."""
+        ...
+
+    def next_close(self, at: datetime) -> datetime:
+        """The first session close strictly after ``at``."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware, in UTC."""
+        ...
+
+
+class Notifier(Protocol):
+    async def notify(self, alert: Alert) -> None: ...
