@@ -13,7 +13,7 @@ is never stored.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import msgspec
@@ -65,6 +65,15 @@ class WheelService:
 
     def _now(self, given: datetime | None = None) -> datetime:
         return as_utc(given) if given is not None else as_utc(self._clock.now())
+
+    def _event_time(self, given: datetime | None, holdings: Holdings) -> datetime:
+        """When a new event happened: as given, or now — never before the wheel's last event
+        when defaulted, so a clock a moment behind a recorded time cannot refuse it."""
+        if given is not None:
+            return as_utc(given)
+        now = self._now()
+        last = holdings.last_event_at
+        return now if last is None else max(now, last)
 
     # ── portfolios ────────────────────────────────────────────────────────
 
@@ -328,7 +337,7 @@ class WheelService:
                 premium=command.premium,
                 contracts=command.contracts,
                 fees=command.fees,
-                opened_at=self._now(command.opened_at),
+                opened_at=self._event_time(command.opened_at, ledger.holdings),
             )
             check_new_trade(
                 ledger.wheel,
@@ -405,7 +414,7 @@ class WheelService:
             old = await self._trade(uow, trade_id)
             ledger = await self._ledger(uow, old.wheel_id)
             self._require_open(ledger, old, Action.ROLL)
-            at = self._now(command.at)
+            at = self._event_time(command.at, ledger.holdings)
             check_closing_time(old, at)
             closed = msgspec.structs.replace(
                 old,
@@ -483,7 +492,7 @@ class WheelService:
             ledger = await self._ledger(uow, trade.wheel_id)
             self._require_open(ledger, trade, action)
             ended = msgspec.structs.replace(trade)
-            end(ended, self._now())
+            end(ended, self._event_time(None, ledger.holdings))
             assert ended.closed_at is not None
             check_closing_time(ended, ended.closed_at)
             trades = [ended if t.id == trade.id else t for t in ledger.trades]
@@ -510,12 +519,17 @@ class WheelService:
                 ledger.wheel.state,
                 Action.IMPORT_SHARES if kind is ShareMoveKind.IMPORTED else Action.SELL_SHARES,
             )
-            when = self._now(at)
+            when = self._event_time(at, ledger.holdings)
             last = ledger.holdings.last_event_at
             if last is not None and when < last:
                 raise RuleViolationError(
                     f"shares cannot move before the wheel's last recorded event ({last.isoformat()})"
                 )
+            if when == last:
+                # Same-instant events are ordered by kind, which cannot tell whether these
+                # shares moved before or after a trade opened and closed at that instant;
+                # a microsecond later states the order the user recorded.
+                when += timedelta(microseconds=1)
             move = ShareMove(
                 wheel_id=wheel_id, kind=kind, quantity=quantity, price=price, at=when, fees=fees
             )

@@ -10,12 +10,16 @@ in time order through the transition table of DESIGN §3, so:
 * recording, correcting or deleting anything is validated the same way:
   build the would-be history, replay it, and write only if it replays.
 
-At equal timestamps, a trade's close comes before share moves, and share
-moves before a trade's opening: a roll closes one leg and opens the next at
-the same instant, and "expired, then sold the shares" needs no artificial gap.
+Events at the same instant are common (a roll closes one leg and opens the
+next at once; backfilled history is often dated to the day), so ties are
+broken by what must come first: closes of trades opened earlier, then share
+sales, then imports, then trades opened at that instant in the order they
+were recorded (by id), each one's opening before its own close.
 """
 
 from __future__ import annotations
+
+import sys
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -151,29 +155,34 @@ class Holdings(msgspec.Struct, frozen=True, kw_only=True):
 
 class _Event(msgspec.Struct, frozen=True):
     at: datetime
-    rank: int
-    key: int
+    order: tuple[int, int, int]
     trade: Trade | None = None
     move: ShareMove | None = None
     closing: bool = False
 
 
-_RANK_CLOSE, _RANK_SALE, _RANK_IMPORT, _RANK_OPEN = range(4)
+_EARLIER_CLOSE, _SALE, _IMPORT, _SAME_INSTANT_TRADE = range(4)
+
+
+def _recorded(entity_id: int | None) -> int:
+    """Recording order; an entity not yet stored was recorded last."""
+    return sys.maxsize if entity_id is None else entity_id
 
 
 def history_events(trades: Iterable[Trade], moves: Iterable[ShareMove]) -> list[_Event]:
     events: list[_Event] = []
     for trade in trades:
-        key = trade.id or 0
-        events.append(_Event(trade.opened_at, _RANK_OPEN, key, trade=trade))
+        seq = _recorded(trade.id)
+        events.append(_Event(trade.opened_at, (_SAME_INSTANT_TRADE, seq, 0), trade=trade))
         if trade.outcome is not None:
             if trade.closed_at is None:
                 raise RuleViolationError(f"trade {trade.id} has an outcome but no closing time")
-            events.append(_Event(trade.closed_at, _RANK_CLOSE, key, trade=trade, closing=True))
+            group = _SAME_INSTANT_TRADE if trade.closed_at == trade.opened_at else _EARLIER_CLOSE
+            events.append(_Event(trade.closed_at, (group, seq, 1), trade=trade, closing=True))
     for move in moves:
-        rank = _RANK_SALE if move.kind is ShareMoveKind.SOLD else _RANK_IMPORT
-        events.append(_Event(move.at, rank, move.id or 0, move=move))
-    events.sort(key=lambda e: (e.at, e.rank, e.key))
+        group = _SALE if move.kind is ShareMoveKind.SOLD else _IMPORT
+        events.append(_Event(move.at, (group, _recorded(move.id), 0), move=move))
+    events.sort(key=lambda e: (e.at, e.order))
     return events
 
 
