@@ -151,14 +151,22 @@ class SettingRepository(Protocol):
 class UnitOfWork(Protocol):
     """One transaction over every repository: ``async with uow: ...; await uow.commit()``."""
 
-    portfolios: PortfolioRepository
-    wheels: WheelRepository
-    trades: TradeRepository
-    share_moves: ShareMoveRepository
-    snapshots: SnapshotRepository
-    alerts: AlertRepository
-    job_runs: JobRunRepository
-    settings: SettingRepository
+    @property
+    def portfolios(self) -> PortfolioRepository: ...
+    @property
+    def wheels(self) -> WheelRepository: ...
+    @property
+    def trades(self) -> TradeRepository: ...
+    @property
+    def share_moves(self) -> ShareMoveRepository: ...
+    @property
+    def snapshots(self) -> SnapshotRepository: ...
+    @property
+    def alerts(self) -> AlertRepository: ...
+    @property
+    def job_runs(self) -> JobRunRepository: ...
+    @property
+    def settings(self) -> SettingRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -523,7 +523,8 @@ class WheelService:
             last = ledger.holdings.last_event_at
             if last is not None and when < last:
                 raise RuleViolationError(
-                    f"shares cannot move before the wheel's last recorded event ({last.isoformat()})"
+                    "shares cannot move before the wheel's last recorded event "
+                    f"({last.isoformat()})"
                 )
             if when == last:
                 # Same-instant events are ordered by kind, which cannot tell whether these
@@ -624,4 +625,3 @@ class WheelService:
 def _before(holdings: Holdings, at: datetime) -> Holdings:
     """Holdings as a new leg sees them: the closed leg's event is at ``at`` itself."""
     return msgspec.structs.replace(holdings, last_event_at=min(holdings.last_event_at or at, at))
-

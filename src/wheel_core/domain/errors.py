@@ -45,9 +45,8 @@ class InvalidTransitionError(ConflictError):
     def __init__(self, state: str, action: str, allowed: Iterable[str]) -> None:
         allowed = tuple(allowed)
         options = ", ".join(allowed) if allowed else "none"
-        super().__init__(
-            f"cannot {action.replace('_', ' ')} while the wheel is {state}; allowed actions: {options}"
-        )
+        verb = action.replace("_", " ")
+        super().__init__(f"cannot {verb} while the wheel is {state}; allowed actions: {options}")
         self.state = state
         self.action = action
         self.allowed = allowed

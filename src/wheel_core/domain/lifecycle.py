@@ -20,7 +20,6 @@ were recorded (by id), each one's opening before its own close.
 from __future__ import annotations
 
 import sys
-
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal

@@ -24,8 +24,8 @@ from wheel_core.app.service import WheelService
 from wheel_core.app.views import TradeView
 from wheel_core.domain.enums import OptionType
 from wheel_core.domain.errors import ConflictError
-from wheel_core.ports import TradeQuery
 from wheel_core.domain.rules import exchange_date, expiration_close
+from wheel_core.ports import TradeQuery
 from wheel_core.testing.fakes import FakeClock
 from wheel_core.testing.strategies import (
     Assign,
@@ -35,9 +35,11 @@ from wheel_core.testing.strategies import (
     Roll,
     SellCall,
     SellPut,
-    SellShares as SellSharesEvent,
     Wait,
     WheelEvent,
+)
+from wheel_core.testing.strategies import (
+    SellShares as SellSharesEvent,
 )
 
 

@@ -60,7 +60,7 @@ class _Repository:
         self._table = table
 
     def _insert(self, entity: E) -> E:
-        stored = msgspec.structs.replace(entity, id=self._table.next_id)  # type: ignore[call-arg]
+        stored = msgspec.structs.replace(entity, id=self._table.next_id)
         self._table.next_id += 1
         self._table.rows[stored.id] = stored  # type: ignore[attr-defined]
         return _copy(stored)

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from wheel_core.app.commands import OpenWheel
 from wheel_core.app.service import WheelService
+from wheel_core.domain.entities import ShareMove, Trade, Wheel
 from wheel_core.domain.enums import OptionType, WheelState
 from wheel_core.domain.errors import DomainError
 from wheel_core.domain.lifecycle import replay
@@ -50,6 +53,7 @@ from wheel_core.testing.strategies import (
 )
 
 CAPITAL = Decimal(50_000)
+R = TypeVar("R")
 
 
 class WheelModel:
@@ -119,8 +123,12 @@ class WheelModel:
             case Expire():
                 assert self.open is not None
                 option_type, strike, _, _ = self.open
-                itm = event.price < strike if option_type is OptionType.PUT else event.price > strike
-                self._end(buyback=Decimal(0), exercised=event.assigned if event.price == strike else itm)
+                itm = (
+                    event.price < strike if option_type is OptionType.PUT else event.price > strike
+                )
+                self._end(
+                    buyback=Decimal(0), exercised=event.assigned if event.price == strike else itm
+                )
 
     def _end(self, *, buyback: Decimal, exercised: bool) -> None:
         assert self.open is not None
@@ -164,7 +172,7 @@ class WheelLifecycleMachine(RuleBasedStateMachine):
         """A value that changes whenever anything is written."""
         return copy.deepcopy(self.store_factory.store.tables)
 
-    def run(self, coroutine):  # type: ignore[no-untyped-def]
+    def run(self, coroutine: Coroutine[Any, Any, R]) -> R:
         return self.loop.run_until_complete(coroutine)
 
     def teardown(self) -> None:
@@ -194,7 +202,9 @@ class WheelLifecycleMachine(RuleBasedStateMachine):
             assert wheel.shares % CONTRACT_MULTIPLIER == 0
             assert wheel.open_trade is not None
             if wheel.open_trade.option_type is OptionType.PUT:
-                collateral = wheel.open_trade.strike * CONTRACT_MULTIPLIER * wheel.open_trade.contracts
+                collateral = (
+                    wheel.open_trade.strike * CONTRACT_MULTIPLIER * wheel.open_trade.contracts
+                )
                 assert collateral <= wheel.capital
             else:
                 assert wheel.open_trade.contracts * CONTRACT_MULTIPLIER <= wheel.shares
@@ -207,7 +217,7 @@ class WheelLifecycleMachine(RuleBasedStateMachine):
 
     @invariant()
     def replay_rebuilds_the_stored_wheel(self) -> None:
-        async def load():  # type: ignore[no-untyped-def]
+        async def load() -> tuple[Wheel | None, list[Trade], list[ShareMove]]:
             async with self.uow() as uow:
                 return (
                     await uow.wheels.get(self.wheel_id),
@@ -216,6 +226,7 @@ class WheelLifecycleMachine(RuleBasedStateMachine):
                 )
 
         wheel, trades, moves = self.run(load())
+        assert wheel is not None
         rebuilt = replay(trades, moves)
         assert (rebuilt.state, rebuilt.shares, rebuilt.cost_basis) == (
             wheel.state,

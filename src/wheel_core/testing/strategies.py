@@ -207,17 +207,30 @@ def valid_event_sequences(max_size: int = 30) -> st.SearchStrategy[list[WheelEve
             if state is WheelState.IDLE:
                 event = draw(
                     st.one_of(
-                        st.builds(SellPut, strikes("5", "200"), premiums(), _contracts(),
-                                  st.integers(0, 60)),
-                        st.builds(ImportShares, st.integers(1, 5).map(lambda n: n * 100),
-                                  money("1", "200")),
+                        st.builds(
+                            SellPut,
+                            strikes("5", "200"),
+                            premiums(),
+                            _contracts(),
+                            st.integers(0, 60),
+                        ),
+                        st.builds(
+                            ImportShares,
+                            st.integers(1, 5).map(lambda n: n * 100),
+                            money("1", "200"),
+                        ),
                     )
                 )
             elif state is WheelState.HOLDING_SHARES:
                 event = draw(
                     st.one_of(
-                        st.builds(SellCall, strikes("5", "200"), premiums(),
-                                  st.integers(1, shares // 100), st.integers(0, 60)),
+                        st.builds(
+                            SellCall,
+                            strikes("5", "200"),
+                            premiums(),
+                            st.integers(1, shares // 100),
+                            st.integers(0, 60),
+                        ),
                         st.builds(SellShares, money("1", "200")),
                     )
                 )
@@ -227,8 +240,13 @@ def valid_event_sequences(max_size: int = 30) -> st.SearchStrategy[list[WheelEve
                         st.builds(Expire, strikes("5", "200"), st.booleans()),
                         st.builds(Close, money("0.00", "25.00")),
                         st.just(Assign()),
-                        st.builds(Roll, money("0.00", "25.00"), strikes("5", "200"),
-                                  premiums(), st.integers(0, 60)),
+                        st.builds(
+                            Roll,
+                            money("0.00", "25.00"),
+                            strikes("5", "200"),
+                            premiums(),
+                            st.integers(0, 60),
+                        ),
                     )
                 )
             state, shares, open_strike, open_type, open_contracts = _step(
@@ -268,19 +286,31 @@ def _step(
             outcome = Outcome.ASSIGNED
         case Expire():
             itm = event.price < strike if option_type is OptionType.PUT else event.price > strike
-            outcome = Outcome.ASSIGNED if (event.assigned if event.price == strike else itm) else (
-                Outcome.EXPIRED_WORTHLESS
+            outcome = (
+                Outcome.ASSIGNED
+                if (event.assigned if event.price == strike else itm)
+                else (Outcome.EXPIRED_WORTHLESS)
             )
         case _:
             return state, shares, strike, option_type, contracts
     moved = contracts * CONTRACT_MULTIPLIER if outcome is Outcome.ASSIGNED else 0
     if option_type is OptionType.PUT:
         new_shares = shares + moved
-        return (WheelState.HOLDING_SHARES if new_shares else WheelState.IDLE), new_shares, \
-            strike, option_type, contracts
+        return (
+            (WheelState.HOLDING_SHARES if new_shares else WheelState.IDLE),
+            new_shares,
+            strike,
+            option_type,
+            contracts,
+        )
     new_shares = shares - moved
-    return (WheelState.HOLDING_SHARES if new_shares else WheelState.IDLE), new_shares, \
-        strike, option_type, contracts
+    return (
+        (WheelState.HOLDING_SHARES if new_shares else WheelState.IDLE),
+        new_shares,
+        strike,
+        option_type,
+        contracts,
+    )
 
 
 def risk_profiles() -> st.SearchStrategy[RiskProfile]:

@@ -1,0 +1,632 @@
+"""Contract suites for the driven ports, shared by the fakes and every real adapter.
+
+A suite is a class of tests that asks for one fixture; subclass it in a module
+pytest collects, provide the fixture, and your adapter runs the same
+specification as the in-memory fake::
+
+    class TestSqlUnitOfWork(UnitOfWorkContract):
+        @pytest.fixture
+        def uow_factory(self, tmp_path):
+            return SqlUnitOfWorkFactory(f"sqlite+aiosqlite:///{tmp_path}/t.db")
+
+An adapter is done when its suite passes. Async tests are marked for
+pytest-asyncio, so they run in strict mode too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from wheel_core.domain.entities import (
+    Alert,
+    JobRun,
+    Portfolio,
+    ShareMove,
+    Snapshot,
+    Trade,
+    Wheel,
+)
+from wheel_core.domain.enums import (
+    OptionType,
+    Outcome,
+    RiskLevel,
+    ShareMoveKind,
+    WheelState,
+)
+from wheel_core.domain.errors import ConflictError, MarketDataError
+from wheel_core.ports import (
+    Clock,
+    MarketCalendar,
+    MarketData,
+    Notifier,
+    SnapshotQuery,
+    TradeQuery,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+T0 = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
+
+
+async def _portfolio(uow: UnitOfWork, name: str = "main") -> Portfolio:
+    return await uow.portfolios.add(Portfolio(name=name, created_at=T0))
+
+
+async def _wheel(uow: UnitOfWork, portfolio_id: int, symbol: str = "AAPL") -> Wheel:
+    return await uow.wheels.add(
+        Wheel(portfolio_id=portfolio_id, symbol=symbol, created_at=T0, updated_at=T0)
+    )
+
+
+def _trade(wheel_id: int, symbol: str = "AAPL", **changes: object) -> Trade:
+    fields: dict[str, object] = {
+        "wheel_id": wheel_id,
+        "symbol": symbol,
+        "option_type": OptionType.PUT,
+        "strike": Decimal("100"),
+        "expiration": date(2026, 1, 16),
+        "premium": Decimal("2.00"),
+        "contracts": 1,
+        "opened_at": T0,
+    }
+    fields.update(changes)
+    return Trade(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.asyncio
+class UnitOfWorkContract:
+    """What every ``UnitOfWork`` must do. Provide a ``uow_factory`` fixture."""
+
+    @pytest.fixture
+    def uow_factory(self) -> UnitOfWorkFactory:
+        raise NotImplementedError("provide a uow_factory fixture for your adapter")
+
+    async def test_add_assigns_ids_and_commit_persists(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            await uow.commit()
+        assert portfolio.id is not None
+        async with uow_factory() as uow:
+            assert await uow.portfolios.get(portfolio.id) == portfolio
+
+    async def test_leaving_without_commit_discards_writes(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            await _portfolio(uow, "ghost")
+        async with uow_factory() as uow:
+            assert await uow.portfolios.get_by_name("ghost") is None
+
+    async def test_an_exception_rolls_everything_back(self, uow_factory: UnitOfWorkFactory) -> None:
+        with pytest.raises(RuntimeError):
+            async with uow_factory() as uow:
+                portfolio = await _portfolio(uow, "half")
+                assert portfolio.id is not None
+                await _wheel(uow, portfolio.id)
+                raise RuntimeError("boom")
+        async with uow_factory() as uow:
+            assert await uow.portfolios.get_by_name("half") is None
+            assert await uow.wheels.list() == []
+
+    async def test_explicit_rollback_discards_writes(self, uow_factory: UnitOfWorkFactory) -> None:
+        async with uow_factory() as uow:
+            await _portfolio(uow, "undone")
+            await uow.rollback()
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.portfolios.get_by_name("undone") is None
+
+    async def test_portfolio_names_are_unique(self, uow_factory: UnitOfWorkFactory) -> None:
+        async with uow_factory() as uow:
+            await _portfolio(uow, "dup")
+            await uow.commit()
+        with pytest.raises(ConflictError):
+            async with uow_factory() as uow:
+                await _portfolio(uow, "dup")
+                await uow.commit()
+
+    async def test_portfolio_update_and_delete(self, uow_factory: UnitOfWorkFactory) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            portfolio.description = "income"
+            portfolio.capital = Decimal("12345.67")
+            await uow.portfolios.update(portfolio)
+            await uow.commit()
+        assert portfolio.id is not None
+        async with uow_factory() as uow:
+            stored = await uow.portfolios.get(portfolio.id)
+            assert stored is not None
+            assert (stored.description, stored.capital) == ("income", Decimal("12345.67"))
+            await uow.portfolios.delete(portfolio.id)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.portfolios.get(portfolio.id) is None
+
+    async def test_money_and_times_round_trip_exactly(self, uow_factory: UnitOfWorkFactory) -> None:
+        opened = datetime(2024, 2, 29, 14, 31, 7, 123456, tzinfo=UTC)
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            assert portfolio.id is not None
+            wheel = await _wheel(uow, portfolio.id)
+            assert wheel.id is not None
+            trade = await uow.trades.add(
+                _trade(
+                    wheel.id,
+                    strike=Decimal("1234.5"),
+                    premium=Decimal("0.0001"),
+                    fees=Decimal("1.3"),
+                    opened_at=opened,
+                    contracts=37,
+                )
+            )
+            await uow.commit()
+        assert trade.id is not None
+        async with uow_factory() as uow:
+            stored = await uow.trades.get(trade.id)
+        assert stored == trade
+        assert stored is not None
+        assert str(stored.premium) == "0.0001"
+        assert stored.opened_at == opened and stored.opened_at.utcoffset() == timedelta(0)
+
+    async def test_wheels_find_active_and_filter(self, uow_factory: UnitOfWorkFactory) -> None:
+        async with uow_factory() as uow:
+            one, two = await _portfolio(uow, "one"), await _portfolio(uow, "two")
+            assert one.id is not None and two.id is not None
+            archived = await _wheel(uow, one.id, "AAPL")
+            archived.active = False
+            await uow.wheels.update(archived)
+            active = await _wheel(uow, one.id, "AAPL")
+            other = await _wheel(uow, two.id, "MSFT")
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.wheels.find_active(one.id, "AAPL") == active
+            assert await uow.wheels.find_active(two.id, "AAPL") is None
+            assert await uow.wheels.list(portfolio_id=two.id) == [other]
+            assert await uow.wheels.list(active=False) == [archived]
+            assert [w.symbol for w in await uow.wheels.list()] == ["AAPL", "AAPL", "MSFT"]
+
+    async def test_wheel_state_round_trips(self, uow_factory: UnitOfWorkFactory) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            assert portfolio.id is not None
+            wheel = await _wheel(uow, portfolio.id)
+            wheel.state = WheelState.HOLDING_SHARES
+            wheel.shares = 300
+            wheel.cost_basis = Decimal("95.123456")
+            await uow.wheels.update(wheel)
+            await uow.commit()
+        assert wheel.id is not None
+        async with uow_factory() as uow:
+            assert await uow.wheels.get(wheel.id) == wheel
+
+    async def test_trade_queries_filter_order_and_page(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            one, two = await _portfolio(uow, "one"), await _portfolio(uow, "two")
+            assert one.id is not None and two.id is not None
+            w1, w2 = await _wheel(uow, one.id, "AAPL"), await _wheel(uow, two.id, "MSFT")
+            assert w1.id is not None and w2.id is not None
+            closed = await uow.trades.add(
+                _trade(
+                    w1.id,
+                    opened_at=T0,
+                    closed_at=T0 + timedelta(days=11),
+                    outcome=Outcome.EXPIRED_WORTHLESS,
+                    price_at_expiry=Decimal("104"),
+                )
+            )
+            call = await uow.trades.add(
+                _trade(w2.id, "MSFT", option_type=OptionType.CALL, opened_at=T0 + timedelta(days=1))
+            )
+            later = await uow.trades.add(_trade(w1.id, opened_at=T0 + timedelta(days=12)))
+            await uow.commit()
+        async with uow_factory() as uow:
+            everything = await uow.trades.list(TradeQuery())
+            assert everything == [closed, call, later]
+            assert await uow.trades.list(TradeQuery(wheel_id=w1.id)) == [closed, later]
+            assert await uow.trades.list(TradeQuery(portfolio_id=two.id)) == [call]
+            assert await uow.trades.list(TradeQuery(symbol="MSFT")) == [call]
+            assert await uow.trades.list(TradeQuery(option_type=OptionType.CALL)) == [call]
+            assert await uow.trades.list(TradeQuery(is_open=False)) == [closed]
+            assert await uow.trades.list(TradeQuery(outcome="open")) == [call, later]
+            assert await uow.trades.list(TradeQuery(outcome="expired_worthless")) == [closed]
+            window = TradeQuery(opened_from=date(2026, 1, 6), opened_to=date(2026, 1, 16))
+            assert await uow.trades.list(window) == [call]
+            page = TradeQuery(offset=1, limit=1)
+            assert await uow.trades.list(page) == [call]
+            assert await uow.trades.count(page) == 3
+
+    async def test_trade_update_and_delete(self, uow_factory: UnitOfWorkFactory) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            assert portfolio.id is not None
+            wheel = await _wheel(uow, portfolio.id)
+            assert wheel.id is not None
+            first = await uow.trades.add(_trade(wheel.id))
+            assert first.id is not None
+            first.outcome = Outcome.ROLLED
+            first.closed_at = T0 + timedelta(days=3)
+            first.close_price = Decimal("3.10")
+            await uow.trades.update(first)
+            second = await uow.trades.add(
+                _trade(
+                    wheel.id,
+                    opened_at=first.closed_at,
+                    rolled_from_id=first.id,
+                    chain_id=first.id,
+                )
+            )
+            await uow.commit()
+        assert second.id is not None
+        async with uow_factory() as uow:
+            assert await uow.trades.get(first.id) == first
+            assert await uow.trades.get(second.id) == second
+            await uow.trades.delete(second.id)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.trades.get(second.id) is None
+
+    async def test_share_moves_by_wheel_in_time_order(self, uow_factory: UnitOfWorkFactory) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            assert portfolio.id is not None
+            wheel, other = await _wheel(uow, portfolio.id), await _wheel(uow, portfolio.id, "KO")
+            assert wheel.id is not None and other.id is not None
+            sale = await uow.share_moves.add(
+                ShareMove(
+                    wheel_id=wheel.id,
+                    kind=ShareMoveKind.SOLD,
+                    quantity=200,
+                    price=Decimal("101.25"),
+                    fees=Decimal("0.65"),
+                    at=T0 + timedelta(days=2),
+                )
+            )
+            buy = await uow.share_moves.add(
+                ShareMove(
+                    wheel_id=wheel.id,
+                    kind=ShareMoveKind.IMPORTED,
+                    quantity=200,
+                    price=Decimal("88.5"),
+                    at=T0,
+                )
+            )
+            await uow.share_moves.add(
+                ShareMove(
+                    wheel_id=other.id,
+                    kind=ShareMoveKind.IMPORTED,
+                    quantity=100,
+                    price=Decimal("60"),
+                    at=T0,
+                )
+            )
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.share_moves.list_for_wheel(wheel.id) == [buy, sale]
+            assert buy.id is not None
+            await uow.share_moves.delete(buy.id)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.share_moves.list_for_wheel(wheel.id) == [sale]
+
+    async def test_snapshots_are_one_per_wheel_trade_and_day(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            assert portfolio.id is not None
+            wheel = await _wheel(uow, portfolio.id)
+            assert wheel.id is not None
+            trade = await uow.trades.add(_trade(wheel.id))
+            day = date(2026, 1, 6)
+            first = await uow.snapshots.upsert(
+                Snapshot(
+                    wheel_id=wheel.id,
+                    symbol="AAPL",
+                    day=day,
+                    current_price=Decimal("101"),
+                    state=WheelState.PUT_OPEN,
+                    created_at=T0,
+                    trade_id=trade.id,
+                    risk_level=RiskLevel.MEDIUM,
+                    moneyness_pct=Decimal("1.00"),
+                )
+            )
+            again = await uow.snapshots.upsert(
+                Snapshot(
+                    wheel_id=wheel.id,
+                    symbol="AAPL",
+                    day=day,
+                    current_price=Decimal("99.5"),
+                    state=WheelState.PUT_OPEN,
+                    created_at=T0 + timedelta(hours=1),
+                    trade_id=trade.id,
+                    risk_level=RiskLevel.HIGH,
+                )
+            )
+            next_day = await uow.snapshots.upsert(
+                Snapshot(
+                    wheel_id=wheel.id,
+                    symbol="AAPL",
+                    day=day + timedelta(days=1),
+                    current_price=Decimal("98"),
+                    state=WheelState.PUT_OPEN,
+                    created_at=T0,
+                    trade_id=trade.id,
+                )
+            )
+            await uow.commit()
+        assert again.id == first.id
+        async with uow_factory() as uow:
+            stored = await uow.snapshots.list(SnapshotQuery(wheel_id=wheel.id))
+            assert stored == [again, next_day]
+            assert await uow.snapshots.count(SnapshotQuery(day_from=day + timedelta(days=1))) == 1
+            assert await uow.snapshots.list(SnapshotQuery(portfolio_id=portfolio.id, limit=1)) == [
+                again
+            ]
+
+    async def test_alerts_dedupe_by_key_and_acknowledge(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            old = await uow.alerts.add(
+                Alert(
+                    kind="itm",
+                    key="itm:1",
+                    message="AAPL put is ITM",
+                    level=RiskLevel.HIGH,
+                    created_at=T0,
+                )
+            )
+            new = await uow.alerts.add(
+                Alert(
+                    kind="expiry",
+                    key="expiry:1",
+                    message="expires in 2 days",
+                    level=RiskLevel.MEDIUM,
+                    created_at=T0 + timedelta(hours=1),
+                )
+            )
+            await uow.commit()
+        assert old.id is not None
+        async with uow_factory() as uow:
+            assert await uow.alerts.find_by_key("itm:1") == old
+            assert await uow.alerts.find_by_key("nope") is None
+            assert await uow.alerts.list() == [new, old]
+            old.acknowledged_at = T0 + timedelta(hours=2)
+            await uow.alerts.update(old)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.alerts.list(acknowledged=True) == [old]
+            assert await uow.alerts.list(acknowledged=False) == [new]
+            assert await uow.alerts.get(old.id) == old
+
+    async def test_job_runs_newest_first(self, uow_factory: UnitOfWorkFactory) -> None:
+        async with uow_factory() as uow:
+            first = await uow.job_runs.add(
+                JobRun(job="snapshot", trigger="schedule", started_at=T0, status="running")
+            )
+            second = await uow.job_runs.add(
+                JobRun(
+                    job="risk",
+                    trigger="manual",
+                    started_at=T0 + timedelta(minutes=5),
+                    status="success",
+                    finished_at=T0 + timedelta(minutes=6),
+                    summary="3 ok",
+                )
+            )
+            first.status = "failure"
+            first.error = "provider down"
+            first.finished_at = T0 + timedelta(minutes=1)
+            await uow.job_runs.update(first)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.job_runs.list() == [second, first]
+            assert await uow.job_runs.list(job="snapshot") == [first]
+            assert await uow.job_runs.list(limit=1) == [second]
+
+    async def test_settings_round_trip(self, uow_factory: UnitOfWorkFactory) -> None:
+        async with uow_factory() as uow:
+            await uow.settings.set("risk.medium_within_pct", "5")
+            await uow.settings.set("jobs", '{"snapshot": {"enabled": true}}')
+            await uow.settings.set("risk.medium_within_pct", "7.5")
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.settings.get("risk.medium_within_pct") == "7.5"
+            assert await uow.settings.get("missing") is None
+            assert await uow.settings.all() == {
+                "risk.medium_within_pct": "7.5",
+                "jobs": '{"snapshot": {"enabled": true}}',
+            }
+
+
+@pytest.mark.asyncio
+class MarketDataContract:
+    """What every ``MarketData`` provider must do.
+
+    Provide ``market_data`` (the provider, ready to answer for ``known_symbol``)
+    and ``known_symbol``; ``unknown_symbol`` defaults to one no exchange lists.
+    """
+
+    @pytest.fixture
+    def market_data(self) -> MarketData:
+        raise NotImplementedError("provide a market_data fixture for your adapter")
+
+    @pytest.fixture
+    def known_symbol(self) -> str:
+        return "AAPL"
+
+    @pytest.fixture
+    def unknown_symbol(self) -> str:
+        return "ZZZZQ"
+
+    async def test_quote_is_positive_and_aware(
+        self, market_data: MarketData, known_symbol: str
+    ) -> None:
+        quote = await market_data.get_quote(known_symbol)
+        assert quote.symbol == known_symbol
+        assert isinstance(quote.price, Decimal) and quote.price > 0
+        assert quote.as_of.utcoffset() is not None
+        if quote.bid is not None and quote.ask is not None:
+            assert 0 <= quote.bid <= quote.ask
+
+    async def test_chain_is_consistent(self, market_data: MarketData, known_symbol: str) -> None:
+        chain = await market_data.get_chain(known_symbol)
+        assert chain.symbol == known_symbol
+        assert chain.underlying_price > 0
+        assert chain.options, "a listed symbol has options"
+        for option in chain.options:
+            assert option.strike > 0
+            assert 0 <= option.bid <= option.ask
+            assert option.open_interest >= 0 and option.volume >= 0
+            if option.implied_volatility is not None:
+                assert option.implied_volatility > 0
+
+    async def test_chain_respects_the_expiration_window(
+        self, market_data: MarketData, known_symbol: str
+    ) -> None:
+        full = await market_data.get_chain(known_symbol)
+        first = full.expirations[0]
+        narrowed = await market_data.get_chain(known_symbol, from_date=first, to_date=first)
+        assert narrowed.expirations == (first,)
+
+    async def test_history_is_ascending_and_in_range(
+        self, market_data: MarketData, known_symbol: str
+    ) -> None:
+        quote = await market_data.get_quote(known_symbol)
+        end = quote.as_of.date()
+        start = end - timedelta(days=60)
+        bars = await market_data.get_price_history(known_symbol, start, end)
+        assert bars, "sixty days hold trading days"
+        days = [bar.day for bar in bars]
+        assert days == sorted(set(days))
+        assert all(start <= d <= end for d in days)
+        assert all(bar.close > 0 for bar in bars)
+
+    async def test_events_belong_to_the_symbol(
+        self, market_data: MarketData, known_symbol: str
+    ) -> None:
+        events = await market_data.get_events(known_symbol)
+        assert events.symbol == known_symbol
+        assert list(events.earnings) == sorted(events.earnings)
+
+    async def test_unknown_symbol_is_a_market_data_error(
+        self, market_data: MarketData, unknown_symbol: str
+    ) -> None:
+        with pytest.raises(MarketDataError):
+            await market_data.get_quote(unknown_symbol)
+
+
+class MarketCalendarContract:
+    """What every ``MarketCalendar`` must do.
+
+    Provide ``calendar``; ``known_holidays`` and ``known_early_closes`` list
+    dates the adapter is known to treat so (defaults: none).
+    """
+
+    @pytest.fixture
+    def calendar(self) -> MarketCalendar:
+        raise NotImplementedError("provide a calendar fixture for your adapter")
+
+    @pytest.fixture
+    def known_holidays(self) -> list[date]:
+        return []
+
+    @pytest.fixture
+    def known_early_closes(self) -> list[date]:
+        return []
+
+    def test_weekends_have_no_session(self, calendar: MarketCalendar) -> None:
+        sessions = calendar.sessions(date(2026, 1, 3), date(2026, 1, 4))
+        assert list(sessions) == []
+
+    def test_sessions_are_ordered_and_sane(self, calendar: MarketCalendar) -> None:
+        sessions = list(calendar.sessions(date(2026, 1, 1), date(2026, 3, 31)))
+        assert 55 <= len(sessions) <= 65
+        assert [s.day for s in sessions] == sorted({s.day for s in sessions})
+        for session in sessions:
+            assert session.open < session.close
+            assert session.open.utcoffset() == timedelta(0)
+            assert session.day.weekday() < 5
+
+    def test_is_open_agrees_with_sessions(self, calendar: MarketCalendar) -> None:
+        session = calendar.sessions(date(2026, 1, 6), date(2026, 1, 6))[0]
+        assert calendar.is_open(session.open)
+        assert calendar.is_open(session.close - timedelta(minutes=1))
+        assert not calendar.is_open(session.close)
+        assert not calendar.is_open(session.open - timedelta(minutes=1))
+
+    def test_next_open_and_close_are_strictly_later_session_edges(
+        self, calendar: MarketCalendar
+    ) -> None:
+        friday_evening = datetime(2026, 1, 9, 23, 0, tzinfo=UTC)
+        next_open = calendar.next_open(friday_evening)
+        assert next_open > friday_evening
+        assert next_open.astimezone(UTC).weekday() == 0
+        assert calendar.is_open(next_open)
+        assert calendar.next_close(next_open) > next_open
+        assert not calendar.is_open(calendar.next_close(next_open))
+
+    def test_known_holidays_are_closed(
+        self, calendar: MarketCalendar, known_holidays: list[date]
+    ) -> None:
+        for day in known_holidays:
+            assert list(calendar.sessions(day, day)) == [], day
+
+    def test_known_early_closes_end_early(
+        self, calendar: MarketCalendar, known_early_closes: list[date]
+    ) -> None:
+        for day in known_early_closes:
+            (session,) = calendar.sessions(day, day)
+            assert session.early_close
+            assert session.close - session.open < timedelta(hours=6, minutes=30)
+
+
+class ClockContract:
+    """Provide ``clock``."""
+
+    @pytest.fixture
+    def clock(self) -> Clock:
+        raise NotImplementedError("provide a clock fixture for your adapter")
+
+    def test_now_is_utc_and_never_goes_back(self, clock: Clock) -> None:
+        first, second = clock.now(), clock.now()
+        assert first.utcoffset() == timedelta(0)
+        assert second >= first
+
+
+@pytest.mark.asyncio
+class NotifierContract:
+    """Provide ``notifier``; ``delivered`` returns what reached the destination, if observable."""
+
+    @pytest.fixture
+    def notifier(self) -> Notifier:
+        raise NotImplementedError("provide a notifier fixture for your adapter")
+
+    @pytest.fixture
+    def delivered(self) -> Callable[[], list[Alert]] | None:
+        return None
+
+    async def test_notify_delivers_the_alert(
+        self, notifier: Notifier, delivered: Callable[[], list[Alert]] | None
+    ) -> None:
+        alert = Alert(
+            kind="itm",
+            key="itm:7",
+            message="KO call is ITM",
+            level=RiskLevel.HIGH,
+            created_at=T0,
+            wheel_id=1,
+            trade_id=7,
+        )
+        await notifier.notify(alert)
+        if delivered is not None:
+            assert alert in delivered()
