@@ -14,12 +14,25 @@ from wheel_core.app.commands import (
     UpdatePortfolio,
     UpdateWheel,
 )
+from wheel_core.app.config import CoreSettings
 from wheel_core.app.service import WheelService
-from wheel_core.app.views import Page, PortfolioSummary, TradeView, WheelHistory, WheelView
+from wheel_core.app.views import (
+    Page,
+    PortfolioSummary,
+    PositionsReport,
+    PositionView,
+    SnapshotRun,
+    TradeView,
+    WheelFailure,
+    WheelHistory,
+    WheelRecommendation,
+    WheelView,
+)
 
 __all__ = [
     "AssignTrade",
     "CloseTrade",
+    "CoreSettings",
     "CorrectTrade",
     "CreatePortfolio",
     "ExpireTrade",
@@ -27,13 +40,18 @@ __all__ = [
     "OpenWheel",
     "Page",
     "PortfolioSummary",
+    "PositionView",
+    "PositionsReport",
     "RecordTrade",
     "RollTrade",
     "SellShares",
+    "SnapshotRun",
     "TradeView",
     "UpdatePortfolio",
     "UpdateWheel",
+    "WheelFailure",
     "WheelHistory",
+    "WheelRecommendation",
     "WheelService",
     "WheelView",
 ]

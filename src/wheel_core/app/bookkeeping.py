@@ -1,7 +1,7 @@
-"""The one driving port: every use case of the product, as an async facade.
+"""Bookkeeping use cases: portfolios, wheels, trades and shares.
 
-The HTTP controllers, the CLI, the scheduler's jobs and Python users all call
-:class:`WheelService`. Each use case opens its own unit of work, so a refused
+This is the half of :class:`~wheel_core.app.service.WheelService` that needs
+no market data. Each use case opens its own unit of work, so a refused
 request writes nothing, and two callers never share a transaction.
 
 Every change to a wheel's history goes the same way: build the would-be
@@ -58,7 +58,9 @@ class _Ledger(msgspec.Struct):
     holdings: Holdings
 
 
-class WheelService:
+class Bookkeeping:
+    """Records what the trader did; see the module docstring."""
+
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock

@@ -12,10 +12,12 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from wheel_core.domain.entities import Portfolio, ShareMove, Trade, Wheel
-from wheel_core.domain.enums import OptionType, Outcome, RiskProfile, WheelState
+from wheel_core.domain.entities import Portfolio, ShareMove, Snapshot, Trade, Wheel
+from wheel_core.domain.enums import OptionType, Outcome, RiskLevel, RiskProfile, WheelState
 from wheel_core.domain.lifecycle import Holdings, ShareLot, ShareSale, allowed_actions
 from wheel_core.domain.money import cents
+from wheel_core.recommend import Recommendation
+from wheel_core.risk import PositionRisk
 
 T = TypeVar("T")
 
@@ -139,3 +141,53 @@ class PortfolioSummary(msgspec.Struct, frozen=True, kw_only=True):
     capital_allocated: Decimal
     total_premium: Decimal
     realized_pnl: Decimal
+
+
+class PositionView(msgspec.Struct, frozen=True, kw_only=True):
+    """A wheel as the market sees it now: price, the open option's risk, the shares' value."""
+
+    wheel_id: int
+    portfolio_id: int
+    symbol: str
+    state: WheelState
+    price: Decimal
+    price_as_of: datetime
+    simulated: bool
+    stale: bool
+    shares: int
+    cost_basis: Decimal | None
+    adjusted_cost_basis: Decimal | None
+    unrealized_share_pnl: Decimal | None
+    option: PositionRisk | None
+    """Risk of the open option; ``None`` when no option is open."""
+    option_mark: Decimal | None
+    """The open option's mid price per share, when the chain lists it."""
+    unrealized_option_pnl: Decimal | None
+    risk_level: RiskLevel | None
+
+
+class WheelFailure(msgspec.Struct, frozen=True, kw_only=True):
+    """One wheel a batch could not handle, and why; the rest of the batch went on."""
+
+    wheel_id: int
+    symbol: str
+    error: str
+
+
+class PositionsReport(msgspec.Struct, frozen=True, kw_only=True):
+    positions: list[PositionView]
+    failures: list[WheelFailure]
+
+
+class SnapshotRun(msgspec.Struct, frozen=True, kw_only=True):
+    day: date
+    snapshots: list[Snapshot]
+    failures: list[WheelFailure]
+
+
+class WheelRecommendation(msgspec.Struct, frozen=True, kw_only=True):
+    wheel_id: int
+    symbol: str
+    state: WheelState
+    recommendation: Recommendation | None = None
+    error: str | None = None
