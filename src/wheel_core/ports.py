@@ -28,7 +28,8 @@ from wheel_core.domain.entities import (
     Trade,
     Wheel,
 )
-from wheel_core.domain.enums import OptionType
+from wheel_core.domain.enums import OptionType, Outcome
+from wheel_core.domain.errors import ValidationError
 from wheel_core.market import CorporateEvents, MarketSession, OptionChain, PriceBar, Quote
 
 
@@ -47,6 +48,17 @@ class TradeQuery(msgspec.Struct, frozen=True, kw_only=True):
     offset: int = 0
     limit: int | None = None
 
+    def __post_init__(self) -> None:
+        if self.outcome is not None and self.outcome != "open":
+            try:
+                Outcome(self.outcome)
+            except ValueError:
+                choices = ", ".join(["open", *(o.value for o in Outcome)])
+                raise ValidationError(
+                    f"outcome must be one of {choices}; got {self.outcome!r}"
+                ) from None
+        _check_page(self.offset, self.limit)
+
 
 class SnapshotQuery(msgspec.Struct, frozen=True, kw_only=True):
     wheel_id: int | None = None
@@ -56,6 +68,16 @@ class SnapshotQuery(msgspec.Struct, frozen=True, kw_only=True):
     day_to: date | None = None
     offset: int = 0
     limit: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_page(self.offset, self.limit)
+
+
+def _check_page(offset: int, limit: int | None) -> None:
+    if offset < 0:
+        raise ValidationError(f"offset must be 0 or more, got {offset}")
+    if limit is not None and limit < 1:
+        raise ValidationError(f"limit must be 1 or more, got {limit}")
 
 
 class PortfolioRepository(Protocol):

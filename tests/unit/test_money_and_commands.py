@@ -14,6 +14,7 @@ from wheel_core.domain.entities import Trade
 from wheel_core.domain.enums import OptionType
 from wheel_core.domain.errors import ValidationError
 from wheel_core.domain.money import cents
+from wheel_core.ports import SnapshotQuery, TradeQuery
 from wheel_core.testing.strategies import money
 
 
@@ -115,3 +116,13 @@ def test_commands_refuse_values_that_can_never_be_valid(
 ) -> None:
     with pytest.raises(ValidationError, match=message):
         build()
+
+
+def test_trade_queries_refuse_unknown_outcomes_and_bad_pages() -> None:
+    with pytest.raises(ValidationError, match="outcome must be one of open, expired_worthless"):
+        TradeQuery(outcome="won")
+    with pytest.raises(ValidationError, match="limit must be 1 or more"):
+        TradeQuery(limit=0)
+    with pytest.raises(ValidationError, match="offset must be 0 or more"):
+        SnapshotQuery(offset=-1)
+    assert TradeQuery(outcome="open").outcome == "open"
