@@ -1,0 +1,80 @@
+"""Engines: where the database lives and how SQLite is made safe for concurrent use.
+
+SQLite is the embedded default, in the platform's user data directory. Every
+connection turns on foreign keys, WAL (readers never block the writer), a
+busy timeout, and ``synchronous=FULL`` (a committed trade survives a crash
+of the process or the machine). Every transaction starts with ``BEGIN
+IMMEDIATE``: a use case reads and then writes, and a deferred transaction
+that tries to upgrade after another writer committed fails at once with
+"database is locked" — immediate transactions queue on the busy timeout
+instead. Any other URL (``postgresql+asyncpg://…``) is passed through
+untouched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+APP_NAME = "wheel-strategy"
+DB_FILENAME = "wheel_strategy.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_database_path() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / DB_FILENAME
+
+
+def database_url(path_or_url: str | Path | None = None) -> str:
+    """A SQLAlchemy async URL from a file path, a URL, or nothing (the default file)."""
+    if path_or_url is None:
+        path_or_url = default_database_path()
+    text = str(path_or_url)
+    if "://" in text:
+        return text
+    return f"sqlite+aiosqlite:///{Path(text).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL; ``None`` for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def create_engine(path_or_url: str | Path | None = None, **options: Any) -> AsyncEngine:
+    url = database_url(path_or_url)
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, **options)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (see below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,361 @@
+"""Repositories over SQLAlchemy Core: rows in, the core's Structs out.
+
+Each repository works inside the connection (and transaction) of its unit of
+work. Integrity errors from the database — a duplicate portfolio name, a
+delete that would orphan history — become the core's ``ConflictError`` with
+a message for humans, never a raw driver error.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import msgspec
+from sqlalchemy import (
+    ColumnElement,
+    RowMapping,
+    Select,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.persistence import tables
+from wheel_core.domain.entities import (
+    Alert,
+    JobRun,
+    Portfolio,
+    ShareMove,
+    Snapshot,
+    Trade,
+    Wheel,
+)
+from wheel_core.domain.errors import ConflictError
+from wheel_core.ports import SnapshotQuery, TradeQuery
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def _from_row(kind: type[S], row: RowMapping) -> S:
+    fields = kind.__struct_fields__
+    # Column names come back as SQLAlchemy's quoted_name, a str subclass msgspec refuses.
+    return msgspec.convert({str(k): v for k, v in row.items() if k in fields}, kind)
+
+
+def _values(entity: msgspec.Struct) -> dict[str, Any]:
+    values = msgspec.structs.asdict(entity)
+    values.pop("id", None)
+    return values
+
+
+class _Repository:
+    table: Table
+    kind: type[msgspec.Struct]
+    what: str
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def _execute(self, statement: Any) -> Any:
+        try:
+            return await self._connection.execute(statement)
+        except IntegrityError as error:
+            raise ConflictError(self._conflict_message(error)) from None
+
+    def _conflict_message(self, error: IntegrityError) -> str:
+        text = str(error.orig).lower()
+        if "foreign key" in text:
+            return f"this {self.what} is still referenced by other records"
+        if "unique" in text or "duplicate" in text:
+            return f"a {self.what} with the same unique values already exists"
+        return f"the database refused this {self.what}: {error.orig}"
+
+    async def _insert(self, entity: S) -> S:
+        result = await self._execute(insert(self.table).values(_values(entity)))
+        return msgspec.structs.replace(entity, id=result.inserted_primary_key[0])
+
+    async def _update(self, entity: msgspec.Struct) -> None:
+        entity_id = entity.id  # type: ignore[attr-defined]
+        result = await self._execute(
+            update(self.table).where(self.table.c.id == entity_id).values(_values(entity))
+        )
+        if result.rowcount == 0:
+            raise KeyError(f"no {self.what} with id {entity_id} to update")
+
+    async def _get(self, kind: type[S], entity_id: int) -> S | None:
+        row = (
+            (await self._connection.execute(select(self.table).where(self.table.c.id == entity_id)))
+            .mappings()
+            .first()
+        )
+        return None if row is None else _from_row(kind, row)
+
+    async def _all(self, kind: type[S], statement: Select[Any]) -> list[S]:
+        rows = (await self._connection.execute(statement)).mappings().all()
+        return [_from_row(kind, row) for row in rows]
+
+    async def _delete(self, entity_id: int) -> None:
+        await self._execute(delete(self.table).where(self.table.c.id == entity_id))
+
+
+class SqlPortfolioRepository(_Repository):
+    table, what = tables.portfolios, "portfolio"
+
+    async def add(self, portfolio: Portfolio) -> Portfolio:
+        if await self.get_by_name(portfolio.name) is not None:
+            raise ConflictError(f"a portfolio named {portfolio.name!r} already exists")
+        return await self._insert(portfolio)
+
+    async def get(self, portfolio_id: int) -> Portfolio | None:
+        return await self._get(Portfolio, portfolio_id)
+
+    async def get_by_name(self, name: str) -> Portfolio | None:
+        found = await self._all(Portfolio, select(self.table).where(self.table.c.name == name))
+        return found[0] if found else None
+
+    async def list(self) -> list[Portfolio]:
+        return await self._all(Portfolio, select(self.table).order_by(self.table.c.id))
+
+    async def update(self, portfolio: Portfolio) -> None:
+        await self._update(portfolio)
+
+    async def delete(self, portfolio_id: int) -> None:
+        await self._delete(portfolio_id)
+
+
+class SqlWheelRepository(_Repository):
+    table, what = tables.wheels, "wheel"
+
+    async def add(self, wheel: Wheel) -> Wheel:
+        return await self._insert(wheel)
+
+    async def get(self, wheel_id: int) -> Wheel | None:
+        return await self._get(Wheel, wheel_id)
+
+    async def find_active(self, portfolio_id: int, symbol: str) -> Wheel | None:
+        found = await self.list(portfolio_id=portfolio_id, symbol=symbol, active=True)
+        return found[0] if found else None
+
+    async def list(
+        self,
+        *,
+        portfolio_id: int | None = None,
+        symbol: str | None = None,
+        active: bool | None = None,
+    ) -> list[Wheel]:
+        c = self.table.c
+        statement = select(self.table).order_by(c.id)
+        if portfolio_id is not None:
+            statement = statement.where(c.portfolio_id == portfolio_id)
+        if symbol is not None:
+            statement = statement.where(c.symbol == symbol)
+        if active is not None:
+            statement = statement.where(c.active == active)
+        return await self._all(Wheel, statement)
+
+    async def update(self, wheel: Wheel) -> None:
+        await self._update(wheel)
+
+    async def delete(self, wheel_id: int) -> None:
+        await self._delete(wheel_id)
+
+
+class SqlTradeRepository(_Repository):
+    table, what = tables.trades, "trade"
+
+    async def add(self, trade: Trade) -> Trade:
+        return await self._insert(trade)
+
+    async def get(self, trade_id: int) -> Trade | None:
+        return await self._get(Trade, trade_id)
+
+    def _conditions(self, q: TradeQuery) -> list[ColumnElement[bool]]:
+        c = self.table.c
+        conditions: list[ColumnElement[bool]] = []
+        if q.wheel_id is not None:
+            conditions.append(c.wheel_id == q.wheel_id)
+        if q.portfolio_id is not None:
+            in_portfolio = select(tables.wheels.c.id).where(
+                tables.wheels.c.portfolio_id == q.portfolio_id
+            )
+            conditions.append(c.wheel_id.in_(in_portfolio))
+        if q.symbol is not None:
+            conditions.append(c.symbol == q.symbol)
+        if q.option_type is not None:
+            conditions.append(c.option_type == q.option_type.value)
+        if q.outcome == "open":
+            conditions.append(c.outcome.is_(None))
+        elif q.outcome is not None:
+            conditions.append(c.outcome == q.outcome)
+        if q.is_open is not None:
+            conditions.append(c.outcome.is_(None) if q.is_open else c.outcome.is_not(None))
+        if q.opened_from is not None:
+            conditions.append(func.date(c.opened_at) >= q.opened_from)
+        if q.opened_to is not None:
+            conditions.append(func.date(c.opened_at) <= q.opened_to)
+        return conditions
+
+    async def list(self, query: TradeQuery) -> list[Trade]:
+        c = self.table.c
+        statement = (
+            select(self.table)
+            .where(*self._conditions(query))
+            .order_by(c.opened_at, c.id)
+            .offset(query.offset)
+        )
+        if query.limit is not None:
+            statement = statement.limit(query.limit)
+        return await self._all(Trade, statement)
+
+    async def count(self, query: TradeQuery) -> int:
+        statement = select(func.count()).select_from(self.table).where(*self._conditions(query))
+        return int((await self._connection.execute(statement)).scalar_one())
+
+    async def update(self, trade: Trade) -> None:
+        await self._update(trade)
+
+    async def delete(self, trade_id: int) -> None:
+        await self._delete(trade_id)
+
+
+class SqlShareMoveRepository(_Repository):
+    table, what = tables.share_moves, "share move"
+
+    async def add(self, move: ShareMove) -> ShareMove:
+        return await self._insert(move)
+
+    async def list_for_wheel(self, wheel_id: int) -> list[ShareMove]:
+        c = self.table.c
+        statement = select(self.table).where(c.wheel_id == wheel_id).order_by(c.at, c.id)
+        return await self._all(ShareMove, statement)
+
+    async def delete(self, move_id: int) -> None:
+        await self._delete(move_id)
+
+
+class SqlSnapshotRepository(_Repository):
+    table, what = tables.snapshots, "snapshot"
+
+    async def upsert(self, snapshot: Snapshot) -> Snapshot:
+        c = self.table.c
+        trade_key = snapshot.trade_id or 0
+        existing = (
+            await self._connection.execute(
+                select(c.id).where(
+                    c.wheel_id == snapshot.wheel_id,
+                    c.trade_key == trade_key,
+                    c.day == snapshot.day,
+                )
+            )
+        ).scalar_one_or_none()
+        values = {**_values(snapshot), "trade_key": trade_key}
+        if existing is None:
+            result = await self._execute(insert(self.table).values(values))
+            return msgspec.structs.replace(snapshot, id=result.inserted_primary_key[0])
+        await self._execute(update(self.table).where(c.id == existing).values(values))
+        return msgspec.structs.replace(snapshot, id=existing)
+
+    def _conditions(self, q: SnapshotQuery) -> list[ColumnElement[bool]]:
+        c = self.table.c
+        conditions: list[ColumnElement[bool]] = []
+        if q.wheel_id is not None:
+            conditions.append(c.wheel_id == q.wheel_id)
+        if q.portfolio_id is not None:
+            in_portfolio = select(tables.wheels.c.id).where(
+                tables.wheels.c.portfolio_id == q.portfolio_id
+            )
+            conditions.append(c.wheel_id.in_(in_portfolio))
+        if q.symbol is not None:
+            conditions.append(c.symbol == q.symbol)
+        if q.day_from is not None:
+            conditions.append(c.day >= q.day_from)
+        if q.day_to is not None:
+            conditions.append(c.day <= q.day_to)
+        return conditions
+
+    async def list(self, query: SnapshotQuery) -> list[Snapshot]:
+        c = self.table.c
+        statement = (
+            select(self.table)
+            .where(*self._conditions(query))
+            .order_by(c.day, c.wheel_id, c.id)
+            .offset(query.offset)
+        )
+        if query.limit is not None:
+            statement = statement.limit(query.limit)
+        return await self._all(Snapshot, statement)
+
+    async def count(self, query: SnapshotQuery) -> int:
+        statement = select(func.count()).select_from(self.table).where(*self._conditions(query))
+        return int((await self._connection.execute(statement)).scalar_one())
+
+
+class SqlAlertRepository(_Repository):
+    table, what = tables.alerts, "alert"
+
+    async def add(self, alert: Alert) -> Alert:
+        return await self._insert(alert)
+
+    async def get(self, alert_id: int) -> Alert | None:
+        return await self._get(Alert, alert_id)
+
+    async def find_by_key(self, key: str) -> Alert | None:
+        found = await self._all(Alert, select(self.table).where(self.table.c.key == key))
+        return found[0] if found else None
+
+    async def list(self, *, acknowledged: bool | None = None) -> list[Alert]:
+        c = self.table.c
+        statement = select(self.table).order_by(c.created_at.desc(), c.id.desc())
+        if acknowledged is not None:
+            statement = statement.where(
+                c.acknowledged_at.is_not(None) if acknowledged else c.acknowledged_at.is_(None)
+            )
+        return await self._all(Alert, statement)
+
+    async def update(self, alert: Alert) -> None:
+        await self._update(alert)
+
+
+class SqlJobRunRepository(_Repository):
+    table, what = tables.job_runs, "job run"
+
+    async def add(self, run: JobRun) -> JobRun:
+        return await self._insert(run)
+
+    async def update(self, run: JobRun) -> None:
+        await self._update(run)
+
+    async def list(self, *, job: str | None = None, limit: int = 100) -> list[JobRun]:
+        c = self.table.c
+        statement = select(self.table).order_by(c.started_at.desc(), c.id.desc()).limit(limit)
+        if job is not None:
+            statement = statement.where(c.job == job)
+        return await self._all(JobRun, statement)
+
+
+class SqlSettingRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+        self._table = tables.settings
+
+    async def get(self, key: str) -> str | None:
+        statement = select(self._table.c.value).where(self._table.c.key == key)
+        value = (await self._connection.execute(statement)).scalar_one_or_none()
+        return None if value is None else str(value)
+
+    async def set(self, key: str, value: str) -> None:
+        c = self._table.c
+        changed = await self._connection.execute(
+            update(self._table).where(c.key == key).values(value=value)
+        )
+        if changed.rowcount == 0:
+            await self._connection.execute(insert(self._table).values(key=key, value=value))
+
+    async def all(self) -> dict[str, str]:
+        rows = (await self._connection.execute(select(self._table))).all()
+        return {str(key): str(value) for key, value in rows}
