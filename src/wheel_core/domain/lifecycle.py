@@ -172,17 +172,31 @@ def history_events(trades: Iterable[Trade], moves: Iterable[ShareMove]) -> list[
     events: list[_Event] = []
     for trade in trades:
         seq = _recorded(trade.id)
-        events.append(_Event(trade.opened_at, (_SAME_INSTANT_TRADE, seq, 0), trade=trade))
+        opened = effective_opened_at(trade)
+        events.append(_Event(opened, (_SAME_INSTANT_TRADE, seq, 0), trade=trade))
         if trade.outcome is not None:
             if trade.closed_at is None:
                 raise RuleViolationError(f"trade {trade.id} has an outcome but no closing time")
-            group = _SAME_INSTANT_TRADE if trade.closed_at == trade.opened_at else _EARLIER_CLOSE
+            group = _SAME_INSTANT_TRADE if trade.closed_at == opened else _EARLIER_CLOSE
             events.append(_Event(trade.closed_at, (group, seq, 1), trade=trade, closing=True))
     for move in moves:
         group = _SALE if move.kind is ShareMoveKind.SOLD else _IMPORT
         events.append(_Event(move.at, (group, _recorded(move.id), 0), move=move))
     events.sort(key=lambda e: (e.at, e.order))
     return events
+
+
+def effective_opened_at(trade: Trade) -> datetime:
+    """When the trade took its place in the history: its opening, or its closing if earlier.
+
+    Imported legacy rows carry the moment they were *recorded* as their
+    opening, so a trade backfilled after the fact can "open" after it closed.
+    Such rows are kept as they are; for ordering they count as opened when
+    they closed. New trades can never be recorded that way.
+    """
+    if trade.closed_at is not None and trade.closed_at < trade.opened_at:
+        return trade.closed_at
+    return trade.opened_at
 
 
 def replay(trades: Iterable[Trade], moves: Iterable[ShareMove] = ()) -> Holdings:
@@ -232,8 +246,6 @@ def _close(holdings: Holdings, trade: Trade) -> tuple[Holdings, OptionType | Non
     require(holdings.state, _CLOSE_ACTION[trade.outcome])
     if holdings.open_trade is None or holdings.open_trade.id != trade.id:
         raise RuleViolationError(f"trade {trade.id} is not the wheel's open option")
-    if trade.closed_at < trade.opened_at:
-        raise RuleViolationError(f"trade {trade.id} closes before it opens")
     pnl = holdings.cycle_option_pnl + trade.pnl
     base = msgspec.structs.replace(holdings, open_trade=None, cycle_option_pnl=pnl)
     outcome = trade.outcome
