@@ -22,15 +22,15 @@ import msgspec
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from core_bench import START, SYMBOLS, wheel_history  # noqa: E402
+from core_bench import START, SYMBOLS, wheel_history
 
-from adapters.persistence import SqlUnitOfWorkFactory, create_engine, upgrade  # noqa: E402
-from wheel_core.app import WheelService  # noqa: E402
-from wheel_core.domain.entities import Trade, Wheel  # noqa: E402
-from wheel_core.domain.lifecycle import replay  # noqa: E402
-from wheel_core.performance import Period  # noqa: E402
-from wheel_core.ports import TradeQuery  # noqa: E402
-from wheel_core.testing.fakes import FakeClock  # noqa: E402
+from adapters.persistence import SqlUnitOfWorkFactory, create_engine, upgrade
+from wheel_core.app import WheelService
+from wheel_core.domain.entities import Trade, Wheel
+from wheel_core.domain.lifecycle import replay
+from wheel_core.performance import Period
+from wheel_core.ports import TradeQuery
+from wheel_core.testing.fakes import FakeClock
 
 
 async def insert_history(factory: SqlUnitOfWorkFactory, wheels: int, trades: int, seed: int) -> int:
