@@ -59,6 +59,7 @@ from wheel_core.ports import (
 )
 from wheel_core.recommend import RecommendationRequest, recommend
 from wheel_core.risk import assess
+from wheel_core.sessions import trading_days_between
 
 
 class _Book(msgspec.Struct):
@@ -299,11 +300,6 @@ class WheelService(Bookkeeping):
             books.append(_Book(wheel=wheel, trades=trades, holdings=replay(trades, moves)))
         return books
 
-    def _trading_days_to(self, today: date, expiration: date) -> int:
-        """Sessions after today up to and including the expiration day."""
-        if expiration <= today:
-            return 0
-        return len(self._require_calendar().sessions(today + timedelta(days=1), expiration))
 
     async def _option_mark(self, trade: Trade) -> Decimal | None:
         """The open option's mid, if the chain lists it; a missing mark is not an error."""
@@ -326,7 +322,7 @@ class WheelService(Bookkeeping):
         trade = holdings.open_trade
         option = mark = option_pnl = None
         if trade is not None:
-            dte = self._trading_days_to(today, trade.expiration)
+            dte = trading_days_between(self._require_calendar(), today, trade.expiration)
             option = assess(trade, quote.price, today, dte, self.settings.risk)
             mark = await self._option_mark(trade)
             if mark is not None:
