@@ -44,6 +44,7 @@ class TradeQuery(msgspec.Struct, frozen=True, kw_only=True):
     """An :class:`~wheel_core.domain.enums.Outcome` value, or ``"open"`` for open trades."""
     is_open: bool | None = None
     opened_from: date | None = None
+    """Inclusive bounds on the UTC date of ``opened_at``."""
     opened_to: date | None = None
     offset: int = 0
     limit: int | None = None

@@ -41,6 +41,7 @@ from wheel_core.domain.lifecycle import Action, Holdings, replay, require
 from wheel_core.domain.money import cents
 from wheel_core.domain.rules import (
     check_closing_time,
+    check_expiration,
     check_expiry_date,
     check_new_trade,
     expiration_close,
@@ -358,7 +359,7 @@ class Bookkeeping:
             return TradeView.of(await self._trade(uow, trade_id))
 
     async def list_trades(self, query: TradeQuery | None = None) -> Page[TradeView]:
-        query = query or TradeQuery()
+        query = self._trade_query(query)
         async with self._uow() as uow:
             trades = await uow.trades.list(query)
             total = await uow.trades.count(query)
@@ -467,6 +468,8 @@ class Bookkeeping:
             corrected = msgspec.structs.replace(trade, **changes)
             if corrected.closed_at is not None and corrected.closed_at < corrected.opened_at:
                 raise RuleViolationError("a trade cannot close before it opens")
+            if "expiration" in changes or "opened_at" in changes:
+                check_expiration(corrected)
             trades = [corrected if t.id == trade.id else t for t in ledger.trades]
             holdings = replay(trades, ledger.moves)
             await uow.trades.update(corrected)
@@ -479,6 +482,13 @@ class Bookkeeping:
         async with self._uow() as uow:
             trade = await self._trade(uow, trade_id)
             ledger = await self._ledger(uow, trade.wheel_id)
+            rolled_into = next((t for t in ledger.trades if t.rolled_from_id == trade_id), None)
+            if rolled_into is not None:
+                # Without it, the next leg's roll would point at a trade that no longer exists.
+                raise ConflictError(
+                    f"trade {trade_id} was rolled into trade {rolled_into.id}: a rolled leg "
+                    "cannot be deleted; correct it instead"
+                )
             holdings = replay([t for t in ledger.trades if t.id != trade_id], ledger.moves)
             await uow.trades.delete(trade_id)
             await self._store_state(uow, ledger.wheel, holdings, self._now())
@@ -590,6 +600,14 @@ class Bookkeeping:
             if portfolio.is_default:
                 portfolio.is_default = False
                 await uow.portfolios.update(portfolio)
+
+    @staticmethod
+    def _trade_query(query: TradeQuery | None) -> TradeQuery:
+        """As list_wheels and find_wheel do: "aapl" finds the AAPL trades."""
+        query = query or TradeQuery()
+        if query.symbol is None:
+            return query
+        return msgspec.structs.replace(query, symbol=normalize_symbol(query.symbol))
 
     @staticmethod
     async def _portfolio(uow: UnitOfWork, portfolio_id: int) -> Portfolio:

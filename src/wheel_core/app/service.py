@@ -209,7 +209,7 @@ class WheelService(Bookkeeping):
 
     async def export_trades_csv(self, query: TradeQuery | None = None) -> Iterator[str]:
         async with self._uow() as uow:
-            trades = await uow.trades.list(query or TradeQuery())
+            trades = await uow.trades.list(self._trade_query(query))
         return trades_csv(trades)
 
     async def export_performance_csv(
@@ -299,7 +299,6 @@ class WheelService(Bookkeeping):
             moves = await uow.share_moves.list_for_wheel(wheel.id)
             books.append(_Book(wheel=wheel, trades=trades, holdings=replay(trades, moves)))
         return books
-
 
     async def _option_mark(self, trade: Trade) -> Decimal | None:
         """The open option's mid, if the chain lists it; a missing mark is not an error."""

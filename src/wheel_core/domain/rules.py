@@ -42,11 +42,7 @@ def check_new_trade(
             f"a new trade cannot open before the wheel's last recorded event "
             f"({holdings.last_event_at.isoformat()})"
         )
-    if trade.expiration < exchange_date(trade.opened_at):
-        raise ValidationError(
-            f"expiration {trade.expiration} is before the trade opens "
-            f"({exchange_date(trade.opened_at)})"
-        )
+    check_expiration(trade)
     if trade.option_type is OptionType.PUT and not allow_exceeding_capital:
         collateral = trade.strike * CONTRACT_MULTIPLIER * trade.contracts
         if collateral > wheel.capital:
@@ -54,6 +50,15 @@ def check_new_trade(
                 f"a cash-secured put needs {collateral} of collateral but the wheel has "
                 f"{wheel.capital} of capital; raise the capital or allow exceeding it"
             )
+
+
+def check_expiration(trade: Trade) -> None:
+    """An option cannot expire before the day it was sold (in exchange time)."""
+    if trade.expiration < exchange_date(trade.opened_at):
+        raise ValidationError(
+            f"expiration {trade.expiration} is before the trade opens "
+            f"({exchange_date(trade.opened_at)})"
+        )
 
 
 def check_closing_time(trade: Trade, at: datetime) -> None:
