@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from wheel_core.testing.contracts import UnitOfWorkContract
+
 README = Path(__file__).parents[2] / "README.md"
 
 pytest_plugins = ["pytester"]
@@ -22,4 +24,6 @@ def test_readme_harness_example_passes(pytester: pytest.Pytester) -> None:
         "[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n"
     )
     result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=18)
+    contract_tests = [name for name in dir(UnitOfWorkContract) if name.startswith("test_")]
+    # every contract test, the stateful machine, and the chain property
+    result.assert_outcomes(passed=len(contract_tests) + 2)

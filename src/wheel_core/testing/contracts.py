@@ -78,8 +78,8 @@ def _trade(wheel_id: int, symbol: str = "AAPL", **changes: object) -> Trade:
 
 
 @pytest.mark.asyncio
-class UnitOfWorkContract:
-    """What every ``UnitOfWork`` must do. Provide a ``uow_factory`` fixture."""
+class StorageContract:
+    """Round trips, transactions and queries; see :class:`UnitOfWorkContract`."""
 
     @pytest.fixture
     def uow_factory(self) -> UnitOfWorkFactory:
@@ -630,3 +630,81 @@ class NotifierContract:
         await notifier.notify(alert)
         if delivered is not None:
             assert alert in delivered()
+
+
+@pytest.mark.asyncio
+class DeletionContract:
+    """Deletes that would orphan history are refused; derived data goes with its owner.
+
+    Provide ``uow_factory``; mixed into :class:`UnitOfWorkContract` below.
+    """
+
+    async def test_a_portfolio_with_wheels_cannot_be_deleted(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow, "kept")
+            assert portfolio.id is not None
+            await _wheel(uow, portfolio.id)
+            await uow.commit()
+        with pytest.raises(ConflictError):
+            async with uow_factory() as uow:
+                await uow.portfolios.delete(portfolio.id)
+                await uow.commit()
+
+    async def test_a_wheel_with_trades_cannot_be_deleted_but_takes_its_snapshots(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow, "p")
+            assert portfolio.id is not None
+            wheel = await _wheel(uow, portfolio.id)
+            assert wheel.id is not None
+            trade = await uow.trades.add(_trade(wheel.id))
+            await uow.snapshots.upsert(
+                Snapshot(
+                    wheel_id=wheel.id,
+                    symbol="AAPL",
+                    day=date(2026, 1, 6),
+                    current_price=Decimal(101),
+                    state=WheelState.PUT_OPEN,
+                    created_at=T0,
+                    trade_id=trade.id,
+                )
+            )
+            await uow.commit()
+        with pytest.raises(ConflictError):
+            async with uow_factory() as uow:
+                await uow.wheels.delete(wheel.id)
+                await uow.commit()
+        async with uow_factory() as uow:
+            assert trade.id is not None
+            await uow.trades.delete(trade.id)
+            snapshots = await uow.snapshots.list(SnapshotQuery(wheel_id=wheel.id))
+            assert [s.trade_id for s in snapshots] == [None]
+            await uow.wheels.delete(wheel.id)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.wheels.get(wheel.id) is None
+            assert await uow.snapshots.list(SnapshotQuery(wheel_id=wheel.id)) == []
+
+    async def test_a_rolled_leg_cannot_be_deleted_under_its_successor(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow, "r")
+            assert portfolio.id is not None
+            wheel = await _wheel(uow, portfolio.id)
+            assert wheel.id is not None
+            first = await uow.trades.add(_trade(wheel.id))
+            await uow.trades.add(_trade(wheel.id, rolled_from_id=first.id, chain_id=first.id))
+            await uow.commit()
+        assert first.id is not None
+        with pytest.raises(ConflictError):
+            async with uow_factory() as uow:
+                await uow.trades.delete(first.id)
+                await uow.commit()
+
+
+class UnitOfWorkContract(StorageContract, DeletionContract):
+    """What every ``UnitOfWork`` must do. Provide a ``uow_factory`` fixture."""

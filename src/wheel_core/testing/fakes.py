@@ -55,9 +55,19 @@ class InMemoryStore:
         self.commits = 0
 
 
+def _refuse_if_referenced(
+    tables: dict[str, _Table], what: str, key: int, *references: tuple[str, str]
+) -> None:
+    """What a foreign key with ON DELETE RESTRICT does in the real database."""
+    for table, column in references:
+        if any(getattr(row, column) == key for row in tables[table].rows.values()):
+            raise ConflictError(f"this {what} is still referenced by other records")
+
+
 class _Repository:
-    def __init__(self, table: _Table) -> None:
+    def __init__(self, table: _Table, tables: dict[str, _Table] | None = None) -> None:
         self._table = table
+        self._tables = tables or {}
 
     def _insert(self, entity: E) -> E:
         stored = msgspec.structs.replace(entity, id=self._table.next_id)
@@ -101,6 +111,7 @@ class FakePortfolioRepository(_Repository):
         self._put(portfolio)
 
     async def delete(self, portfolio_id: int) -> None:
+        _refuse_if_referenced(self._tables, "portfolio", portfolio_id, ("wheels", "portfolio_id"))
         self._remove(portfolio_id)
 
 
@@ -135,13 +146,20 @@ class FakeWheelRepository(_Repository):
         self._put(wheel)
 
     async def delete(self, wheel_id: int) -> None:
+        _refuse_if_referenced(
+            self._tables, "wheel", wheel_id, ("trades", "wheel_id"), ("share_moves", "wheel_id")
+        )
+        for derived in ("snapshots", "alerts"):  # derived data goes with its wheel
+            rows = self._tables[derived].rows
+            for key in [k for k, row in rows.items() if row.wheel_id == wheel_id]:  # type: ignore[attr-defined]
+                del rows[key]
         self._remove(wheel_id)
 
 
 class FakeTradeRepository(_Repository):
-    def __init__(self, table: _Table, wheels: _Table) -> None:
-        super().__init__(table)
-        self._wheels = wheels
+    def __init__(self, table: _Table, tables: dict[str, _Table]) -> None:
+        super().__init__(table, tables)
+        self._wheels = tables["wheels"]
 
     async def add(self, trade: Trade) -> Trade:
         return self._insert(trade)
@@ -186,6 +204,11 @@ class FakeTradeRepository(_Repository):
         self._put(trade)
 
     async def delete(self, trade_id: int) -> None:
+        _refuse_if_referenced(self._tables, "trade", trade_id, ("trades", "rolled_from_id"))
+        for derived in ("snapshots", "alerts"):  # like ON DELETE SET NULL
+            for key, row in self._tables[derived].rows.items():
+                if row.trade_id == trade_id:  # type: ignore[attr-defined]
+                    self._tables[derived].rows[key] = msgspec.structs.replace(row, trade_id=None)
         self._remove(trade_id)
 
 
@@ -310,9 +333,9 @@ class InMemoryUnitOfWork:
         self._working = copy.deepcopy(self._store.tables)
         self._settings = dict(self._store.settings)
         tables = self._working
-        self.portfolios = FakePortfolioRepository(tables["portfolios"])
-        self.wheels = FakeWheelRepository(tables["wheels"])
-        self.trades = FakeTradeRepository(tables["trades"], tables["wheels"])
+        self.portfolios = FakePortfolioRepository(tables["portfolios"], tables)
+        self.wheels = FakeWheelRepository(tables["wheels"], tables)
+        self.trades = FakeTradeRepository(tables["trades"], tables)
         self.share_moves = FakeShareMoveRepository(tables["share_moves"])
         self.snapshots = FakeSnapshotRepository(tables["snapshots"], tables["wheels"])
         self.alerts = FakeAlertRepository(tables["alerts"])
