@@ -1,18 +1,14 @@
-"""The SQL adapter on a real SQLite file passes the same contract suite as the fake."""
-
-from collections.abc import AsyncIterator
-from pathlib import Path
+"""The SQL adapter passes the same contract suite as the fake: on a real SQLite file, and
+on PostgreSQL when one is configured (see ``tests/conftest.py``)."""
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.persistence import SqlUnitOfWorkFactory, create_engine, upgrade
+from adapters.persistence import SqlUnitOfWorkFactory
 from wheel_core.testing.contracts import UnitOfWorkContract
 
 
-class TestSqliteUnitOfWork(UnitOfWorkContract):
+class TestSqlUnitOfWork(UnitOfWorkContract):
     @pytest.fixture
-    async def uow_factory(self, tmp_path: Path) -> AsyncIterator[SqlUnitOfWorkFactory]:
-        engine = create_engine(tmp_path / "contract.db")
-        await upgrade(engine)
-        yield SqlUnitOfWorkFactory(engine)
-        await engine.dispose()
+    def uow_factory(self, sql_engine: AsyncEngine) -> SqlUnitOfWorkFactory:
+        return SqlUnitOfWorkFactory(sql_engine)

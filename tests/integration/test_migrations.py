@@ -1,6 +1,5 @@
 """Migrations are the only way the schema is made, and they agree with the tables module."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,8 @@ from adapters.persistence.tables import metadata
 
 
 @pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(tmp_path / "migrations.db")
-    yield engine
-    await engine.dispose()
+def engine(blank_sql_engine: AsyncEngine) -> AsyncEngine:
+    return blank_sql_engine
 
 
 async def table_names(engine: AsyncEngine) -> set[str]:
@@ -67,13 +64,15 @@ async def test_models_and_migrations_do_not_drift(engine: AsyncEngine) -> None:
     assert differences == []
 
 
-async def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(engine: AsyncEngine) -> None:
+async def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    engine = create_engine(tmp_path / "pragmas.db")
     await upgrade(engine)
     async with engine.connect() as connection:
         pragmas = {
             name: (await connection.exec_driver_sql(f"PRAGMA {name}")).scalar()
             for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
         }
+    await engine.dispose()
     assert pragmas == {
         "journal_mode": "wal",
         "foreign_keys": 1,

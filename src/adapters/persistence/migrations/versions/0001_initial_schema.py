@@ -211,7 +211,7 @@ def upgrade() -> None:
         sa.column("description", sa.Text),
         sa.column("capital", sa.String),
         sa.column("is_default", sa.Boolean),
-        sa.column("created_at", sa.DateTime),
+        sa.column("created_at", sa.DateTime(timezone=True)),
     )
     op.bulk_insert(
         portfolios,
