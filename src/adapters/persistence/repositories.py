@@ -102,6 +102,40 @@ class _Repository:
     async def _delete(self, entity_id: int) -> None:
         await self._execute(delete(self.table).where(self.table.c.id == entity_id))
 
+    async def _page(
+        self,
+        kind: type[S],
+        conditions: list[ColumnElement[bool]],
+        order: tuple[ColumnElement[Any], ...],
+        offset: int,
+        limit: int | None,
+    ) -> list[S]:
+        statement = select(self.table).where(*conditions).order_by(*order).offset(offset)
+        if limit is not None:
+            statement = statement.limit(limit)
+        return await self._all(kind, statement)
+
+    async def _count(self, conditions: list[ColumnElement[bool]]) -> int:
+        statement = select(func.count()).select_from(self.table).where(*conditions)
+        return int((await self._connection.execute(statement)).scalar_one())
+
+    def _owned_by(
+        self, wheel_id: int | None, portfolio_id: int | None, symbol: str | None
+    ) -> list[ColumnElement[bool]]:
+        """Filters shared by every table whose rows belong to a wheel."""
+        c = self.table.c
+        conditions: list[ColumnElement[bool]] = []
+        if wheel_id is not None:
+            conditions.append(c.wheel_id == wheel_id)
+        if portfolio_id is not None:
+            wheels = tables.wheels
+            conditions.append(
+                c.wheel_id.in_(select(wheels.c.id).where(wheels.c.portfolio_id == portfolio_id))
+            )
+        if symbol is not None:
+            conditions.append(c.symbol == symbol)
+        return conditions
+
 
 class SqlPortfolioRepository(_Repository):
     table, what = tables.portfolios, "portfolio"
@@ -176,16 +210,7 @@ class SqlTradeRepository(_Repository):
 
     def _conditions(self, q: TradeQuery) -> list[ColumnElement[bool]]:
         c = self.table.c
-        conditions: list[ColumnElement[bool]] = []
-        if q.wheel_id is not None:
-            conditions.append(c.wheel_id == q.wheel_id)
-        if q.portfolio_id is not None:
-            in_portfolio = select(tables.wheels.c.id).where(
-                tables.wheels.c.portfolio_id == q.portfolio_id
-            )
-            conditions.append(c.wheel_id.in_(in_portfolio))
-        if q.symbol is not None:
-            conditions.append(c.symbol == q.symbol)
+        conditions = self._owned_by(q.wheel_id, q.portfolio_id, q.symbol)
         if q.option_type is not None:
             conditions.append(c.option_type == q.option_type.value)
         if q.outcome == "open":
@@ -202,19 +227,11 @@ class SqlTradeRepository(_Repository):
 
     async def list(self, query: TradeQuery) -> list[Trade]:
         c = self.table.c
-        statement = (
-            select(self.table)
-            .where(*self._conditions(query))
-            .order_by(c.opened_at, c.id)
-            .offset(query.offset)
-        )
-        if query.limit is not None:
-            statement = statement.limit(query.limit)
-        return await self._all(Trade, statement)
+        order = (c.opened_at, c.id)
+        return await self._page(Trade, self._conditions(query), order, query.offset, query.limit)
 
     async def count(self, query: TradeQuery) -> int:
-        statement = select(func.count()).select_from(self.table).where(*self._conditions(query))
-        return int((await self._connection.execute(statement)).scalar_one())
+        return await self._count(self._conditions(query))
 
     async def update(self, trade: Trade) -> None:
         await self._update(trade)
@@ -262,16 +279,7 @@ class SqlSnapshotRepository(_Repository):
 
     def _conditions(self, q: SnapshotQuery) -> list[ColumnElement[bool]]:
         c = self.table.c
-        conditions: list[ColumnElement[bool]] = []
-        if q.wheel_id is not None:
-            conditions.append(c.wheel_id == q.wheel_id)
-        if q.portfolio_id is not None:
-            in_portfolio = select(tables.wheels.c.id).where(
-                tables.wheels.c.portfolio_id == q.portfolio_id
-            )
-            conditions.append(c.wheel_id.in_(in_portfolio))
-        if q.symbol is not None:
-            conditions.append(c.symbol == q.symbol)
+        conditions = self._owned_by(q.wheel_id, q.portfolio_id, q.symbol)
         if q.day_from is not None:
             conditions.append(c.day >= q.day_from)
         if q.day_to is not None:
@@ -280,19 +288,11 @@ class SqlSnapshotRepository(_Repository):
 
     async def list(self, query: SnapshotQuery) -> list[Snapshot]:
         c = self.table.c
-        statement = (
-            select(self.table)
-            .where(*self._conditions(query))
-            .order_by(c.day, c.wheel_id, c.id)
-            .offset(query.offset)
-        )
-        if query.limit is not None:
-            statement = statement.limit(query.limit)
-        return await self._all(Snapshot, statement)
+        order = (c.day, c.wheel_id, c.id)
+        return await self._page(Snapshot, self._conditions(query), order, query.offset, query.limit)
 
     async def count(self, query: SnapshotQuery) -> int:
-        statement = select(func.count()).select_from(self.table).where(*self._conditions(query))
-        return int((await self._connection.execute(statement)).scalar_one())
+        return await self._count(self._conditions(query))
 
 
 class SqlAlertRepository(_Repository):
