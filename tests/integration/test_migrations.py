@@ -79,3 +79,12 @@ async def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
         "busy_timeout": 30000,
         "synchronous": 2,
     }
+
+
+async def test_opening_a_database_migrates_it(tmp_path: Path) -> None:
+    from adapters.persistence import open_database
+
+    engine = await open_database(tmp_path / "fresh" / "w.db")
+    assert await current_revision(engine) == head_revision()
+    assert await default_portfolios(engine) == ["default"]
+    await engine.dispose()

@@ -3,7 +3,7 @@ the legacy database import. SQLite by default, any SQLAlchemy async URL otherwis
 
 from adapters.persistence.database import create_engine, database_url, default_database_path
 from adapters.persistence.legacy import LegacyImportError, LegacyImportReport, import_legacy
-from adapters.persistence.migrate import upgrade
+from adapters.persistence.migrate import open_database, upgrade
 from adapters.persistence.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory
 
 __all__ = [
@@ -15,5 +15,6 @@ __all__ = [
     "database_url",
     "default_database_path",
     "import_legacy",
+    "open_database",
     "upgrade",
 ]

@@ -2,7 +2,7 @@
 
 Every upgrade runs in one transaction (SQLite and PostgreSQL both have
 transactional DDL), so an interrupted upgrade leaves the previous schema.
-After the upgrade the default portfolio is ensured to exist.
+The first migration also creates the default portfolio.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.persistence.database import create_engine
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -25,6 +27,18 @@ def alembic_config(url: str | None = None) -> Config:
     if url is not None:
         config.set_main_option("sqlalchemy.url", url)
     return config
+
+
+async def open_database(path_or_url: str | Path | None = None) -> AsyncEngine:
+    """What start-up does: an engine on the database (the default file when not given),
+    migrated to the current schema."""
+    engine = create_engine(path_or_url)
+    try:
+        await upgrade(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
+    return engine
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
