@@ -115,20 +115,13 @@ class WheelService(Bookkeeping):
         self, *, portfolio_id: int | None = None, min_risk: RiskLevel | None = None
     ) -> PositionsReport:
         """Every active wheel's position; with ``min_risk``, only options at that risk or above."""
-        async with self._uow() as uow:
-            books = await self._books(uow, portfolio_id=portfolio_id, active=True)
-        positions: list[PositionView] = []
-        failures: list[WheelFailure] = []
-        for book in books:
-            try:
-                position = await self._position(book)
-            except DomainError as error:
-                failures.append(_failure(book.wheel, error))
-                continue
-            if min_risk is None or (
-                position.risk_level is not None and position.risk_level.rank >= min_risk.rank
-            ):
-                positions.append(position)
+        located, failures = await self._active_positions(portfolio_id)
+        positions = [
+            position
+            for _, position in located
+            if min_risk is None
+            or (position.risk_level is not None and position.risk_level.rank >= min_risk.rank)
+        ]
         return PositionsReport(positions=positions, failures=failures)
 
     # ── snapshots ─────────────────────────────────────────────────────────
@@ -138,17 +131,8 @@ class WheelService(Bookkeeping):
         replaces that day's snapshots instead of adding more."""
         now = self._now()
         day = exchange_date(now)
-        async with self._uow() as uow:
-            books = await self._books(uow, portfolio_id=portfolio_id, active=True)
-        snapshots: list[Snapshot] = []
-        failures: list[WheelFailure] = []
-        for book in books:
-            try:
-                position = await self._position(book)
-            except DomainError as error:
-                failures.append(_failure(book.wheel, error))
-                continue
-            snapshots.append(_snapshot(book, position, day, now))
+        located, failures = await self._active_positions(portfolio_id)
+        snapshots = [_snapshot(book, position, day, now) for book, position in located]
         async with self._uow() as uow:
             stored = [await uow.snapshots.upsert(s) for s in snapshots]
             await uow.commit()
@@ -312,6 +296,22 @@ class WheelService(Bookkeeping):
             if option.option_type is trade.option_type and option.strike == trade.strike:
                 return option.mid
         return None
+
+    async def _active_positions(
+        self, portfolio_id: int | None
+    ) -> tuple[list[tuple[_Book, PositionView]], list[WheelFailure]]:
+        """Every active wheel with its position; a wheel whose market data fails is
+        reported in the failures and the others go on."""
+        async with self._uow() as uow:
+            books = await self._books(uow, portfolio_id=portfolio_id, active=True)
+        located: list[tuple[_Book, PositionView]] = []
+        failures: list[WheelFailure] = []
+        for book in books:
+            try:
+                located.append((book, await self._position(book)))
+            except DomainError as error:
+                failures.append(_failure(book.wheel, error))
+        return located, failures
 
     async def _position(self, book: _Book) -> PositionView:
         assert book.wheel.id is not None
