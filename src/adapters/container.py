@@ -1,0 +1,142 @@
+"""The composition root: the one place that knows which adapter serves which port.
+
+Everything is built from :class:`~adapters.settings.Settings`. Tests replace any
+part in one line, before anything asks for it::
+
+    container = Container(settings=providers.Object(settings))
+    container.clock.override(providers.Object(fake_clock))
+    container.market_data.override(providers.Object(FakeMarketData()))
+
+The engine is created here but opened (migrated) and closed by whoever runs the
+process — the Litestar lifespan, the CLI — through :func:`start` and :func:`stop`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from dependency_injector import containers, providers
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.clock import SystemClock
+from adapters.market_data.calendar import NyseCalendar
+from adapters.market_data.live_hours import adopt_live_session
+from adapters.market_data.resilient import CachePolicy, ResilientMarketData, RetryPolicy
+from adapters.market_data.simulated import SimulatedMarket
+from adapters.persistence.database import create_engine
+from adapters.persistence.migrate import upgrade
+from adapters.persistence.unit_of_work import SqlUnitOfWorkFactory
+from adapters.settings import MarketDataSettings, SchwabSettings, Settings
+from wheel_core.app.service import WheelService
+
+
+def cache_policy(settings: MarketDataSettings) -> CachePolicy:
+    return CachePolicy(
+        quote_ttl=timedelta(seconds=settings.quote_ttl),
+        chain_ttl=timedelta(seconds=settings.chain_ttl),
+        history_ttl=timedelta(seconds=settings.history_ttl),
+        events_ttl=timedelta(seconds=settings.history_ttl),
+        max_stale=timedelta(seconds=settings.max_stale),
+    )
+
+
+def retry_policy(settings: MarketDataSettings) -> RetryPolicy:
+    return RetryPolicy(
+        attempts=settings.retry_attempts, requests_per_minute=settings.requests_per_minute
+    )
+
+
+def schwab_market(settings: SchwabSettings, clock: Any) -> Any:
+    """The Schwab provider over the saved login; imported here only when chosen, so
+    the default install needs no schwab-py."""
+    from adapters.market_data.errors import AuthenticationError
+    from adapters.market_data.schwab import LOGIN_COMMAND, SchwabMarketData
+    from adapters.market_data.schwab_auth import load_client, token_path
+
+    if not settings.api_key or not settings.app_secret:
+        raise AuthenticationError(
+            "market_data.provider is schwab but schwab.api_key and schwab.app_secret are "
+            f"not set; set them, then run `{LOGIN_COMMAND}`"
+        )
+    path = Path(settings.token_path) if settings.token_path else token_path()
+    client = load_client(settings.api_key, settings.app_secret, path)
+    return SchwabMarketData(client, clock)
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Object(Settings())
+
+    clock = providers.Singleton(SystemClock)
+    engine = providers.Singleton(create_engine, settings.provided.database.url)
+    unit_of_work = providers.Singleton(SqlUnitOfWorkFactory, engine)
+
+    calendar = providers.Singleton(
+        NyseCalendar,
+        extra_closed_days=settings.provided.calendar.extra_closed_days,
+        extra_early_closes=settings.provided.calendar.extra_early_closes,
+    )
+    simulated_market = providers.Singleton(
+        SimulatedMarket, clock, calendar, seed=settings.provided.market_data.seed
+    )
+    schwab_market = providers.Singleton(schwab_market, settings.provided.schwab, clock)
+    market_provider = providers.Selector(
+        providers.Callable(lambda settings: settings.market_data.provider, settings),
+        simulated=simulated_market,
+        schwab=schwab_market,
+    )
+    market_data = providers.Singleton(
+        ResilientMarketData,
+        market_provider,
+        clock,
+        cache=providers.Callable(cache_policy, settings.provided.market_data),
+        retry=providers.Callable(retry_policy, settings.provided.market_data),
+    )
+
+    service = providers.Singleton(
+        WheelService,
+        unit_of_work,
+        clock,
+        market=market_data,
+        calendar=calendar,
+        settings=settings.provided.core,
+    )
+
+
+def build_container(settings: Settings) -> Container:
+    container = Container()
+    container.settings.override(providers.Object(settings))
+    return container
+
+
+def apply_settings(container: Container, settings: Settings) -> None:
+    """Take new run-time settings: the parts built from them are rebuilt on next use.
+
+    The engine is kept — the database cannot change under a running process.
+    """
+    container.settings.override(providers.Object(settings))
+    for provider in (
+        container.calendar,
+        container.simulated_market,
+        container.schwab_market,
+        container.market_data,
+        container.service,
+    ):
+        provider.reset()
+
+
+async def start(container: Container) -> AsyncEngine:
+    """Open the database (migrations run here) and make sure the default portfolio exists."""
+    engine: AsyncEngine = container.engine()
+    await upgrade(engine)
+    service: WheelService = container.service()
+    await service.ensure_default_portfolio()
+    if container.settings().market_data.provider == "schwab":
+        await adopt_live_session(container.schwab_market(), container.calendar(), container.clock())
+    return engine
+
+
+async def stop(container: Container) -> None:
+    engine: AsyncEngine = container.engine()
+    await engine.dispose()

@@ -1,0 +1,287 @@
+"""Typed settings, layered: defaults < config file < stored changes < environment < flags.
+
+Every layer is a nested mapping of the same shape as :class:`Settings`; they are
+merged key by key and converted once, so a bad value anywhere fails at start with
+its key and its source named (``SettingsError``)::
+
+    server:
+      port: 8000            # config/server.yaml or <user config dir>/config.yaml
+    WHEEL_STRATEGY_SERVER__PORT=8001          # environment: "__" walks into sections
+    wheel-strategy serve --port 8002          # flags win
+
+Stored changes are what ``PATCH /system/config`` saved in the database; they sit
+above the file (the user changed their mind at run time) and below the
+environment and flags (which the operator set for this process).
+
+Secrets (``SECRET_KEYS``) are only ever shown redacted (:func:`redacted`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import msgspec
+import yaml
+from platformdirs import user_config_dir
+
+from wheel_core.app.config import CoreSettings
+
+APP_NAME = "wheel-strategy"
+ENV_PREFIX = "WHEEL_STRATEGY_"
+REDACTED = "***"
+LOCAL_CONFIG = Path("config/server.yaml")
+
+Port = Annotated[int, msgspec.Meta(ge=0, le=65535)]
+Seconds = Annotated[int, msgspec.Meta(ge=0)]
+
+
+# Every section refuses unknown keys: a misspelt setting must not be silently ignored.
+
+
+class DatabaseSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    url: str | None = None
+    """A SQLite path or a SQLAlchemy URL; empty: ``wheel.db`` in the user data dir."""
+
+
+class MarketDataSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    provider: Literal["simulated", "schwab"] = "simulated"
+    seed: int = 0
+    """The simulated market's seed: the same seed, the same prices."""
+    quote_ttl: Seconds = 300
+    chain_ttl: Seconds = 900
+    history_ttl: Seconds = 86_400
+    max_stale: Seconds = 86_400
+    """How old a cached value may be when served stale after a provider failure."""
+    requests_per_minute: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 100
+    retry_attempts: Annotated[int, msgspec.Meta(ge=1, le=10)] = 4
+
+
+class SchwabSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    api_key: str | None = None
+    app_secret: str | None = None
+    callback_url: str = "https://127.0.0.1:8182"
+    token_path: str | None = None
+    """Empty: ``schwab_token.json`` in the user data dir."""
+
+
+class CalendarSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    extra_closed_days: list[date] = msgspec.field(default_factory=list)
+    """Closures announced after the holidays package's release (e.g. a day of mourning)."""
+    extra_early_closes: list[date] = msgspec.field(default_factory=list)
+
+
+class ServerSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    host: str = "127.0.0.1"
+    port: Port = 8000
+    api_token: str | None = None
+    """Required to bind anywhere but loopback; then every endpoint but /health needs it."""
+    cors_origins: list[str] = msgspec.field(default_factory=list)
+    max_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 1_048_576
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    scheduler: bool = True
+    """Run the background jobs in this process (only one process may)."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    database: DatabaseSettings = msgspec.field(default_factory=DatabaseSettings)
+    market_data: MarketDataSettings = msgspec.field(default_factory=MarketDataSettings)
+    schwab: SchwabSettings = msgspec.field(default_factory=SchwabSettings)
+    calendar: CalendarSettings = msgspec.field(default_factory=CalendarSettings)
+    server: ServerSettings = msgspec.field(default_factory=ServerSettings)
+    core: CoreSettings = msgspec.field(default_factory=CoreSettings)
+
+
+SECRET_KEYS = frozenset({"schwab.app_secret", "schwab.api_key", "server.api_token"})
+RUNTIME_SECTIONS = frozenset({"core", "market_data", "calendar"})
+"""Sections ``PATCH /system/config`` may change; the rest need a restart to mean anything."""
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the key and where it came from."""
+
+
+Layer = dict[str, Any]
+
+
+def default_config_path() -> Path:
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.yaml"
+
+
+def config_file(explicit: str | Path | None = None) -> Path | None:
+    """The config file to read: the one named, else ``config/server.yaml`` in the
+    working directory, else the user config dir's ``config.yaml``, else none."""
+    if explicit is not None:
+        path = Path(explicit).expanduser()
+        if not path.is_file():
+            raise SettingsError(f"config file {path} does not exist")
+        return path
+    for candidate in (LOCAL_CONFIG, default_config_path()):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def file_layer(path: Path | None) -> Layer:
+    if path is None:
+        return {}
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"config file {path} cannot be read: {error}") from None
+    except yaml.YAMLError as error:
+        raise SettingsError(f"config file {path} is not valid YAML: {error}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise SettingsError(f"config file {path} must hold a mapping of sections")
+    return loaded
+
+
+def env_layer(environ: Mapping[str, str] | None = None) -> Layer:
+    """``WHEEL_STRATEGY_SECTION__KEY=value`` pairs as a layer.
+
+    Values are YAML scalars or flow collections, so ``8001``, ``true`` and
+    ``[2025-01-09]`` mean what they look like; a value that does not parse is kept
+    as text for the conversion to judge.
+    """
+    environ = os.environ if environ is None else environ
+    layer: Layer = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        path = name[len(ENV_PREFIX) :].lower().split("__")
+        if len(path) < 2 or not all(path):
+            continue  # WHEEL_STRATEGY_API and friends belong to the CLI, not to these settings
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError:
+            value = raw
+        _assign(layer, path, raw if isinstance(value, dict) else value)
+    return layer
+
+
+def flags_layer(**flags: Any) -> Layer:
+    """Command-line flags as a layer: ``server__port=8002``; ``None`` means not given."""
+    layer: Layer = {}
+    for key, value in flags.items():
+        if value is not None:
+            _assign(layer, key.split("__"), value)
+    return layer
+
+
+def load_settings(
+    *,
+    config: str | Path | None = None,
+    stored: Layer | None = None,
+    environ: Mapping[str, str] | None = None,
+    flags: Layer | None = None,
+) -> Settings:
+    """Build the settings from every layer; ``SettingsError`` names a bad key and its source."""
+    path = config_file(config)
+    layers = [
+        (f"config file {path}", file_layer(path)),
+        ("stored settings", stored or {}),
+        ("environment", env_layer(environ)),
+        ("flags", flags or {}),
+    ]
+    merged: Layer = {}
+    for source, layer in layers:
+        check_known_keys(layer, source)
+        merged = merge(merged, layer)
+    try:
+        return msgspec.convert(merged, Settings, strict=False)
+    except msgspec.ValidationError as error:
+        key, reason = _readable(error)
+        found = [name for name, layer in layers if _holds(layer, key)]
+        where = f" (from {found[-1]})" if found else ""
+        raise SettingsError(f"invalid setting {key}{where}: {reason}") from None
+
+
+def convert(data: Layer, *, source: str = "settings") -> Settings:
+    """One layer on its own as settings (stored changes are checked this way)."""
+    check_known_keys(data, source)
+    try:
+        return msgspec.convert(data, Settings, strict=False)
+    except msgspec.ValidationError as error:
+        key, reason = _readable(error)
+        raise SettingsError(f"invalid setting {key} (from {source}): {reason}") from None
+
+
+def check_known_keys(layer: Layer, source: str) -> None:
+    unknown = list(_unknown_keys(layer, Settings, ()))
+    if unknown:
+        raise SettingsError(f"unknown setting {', '.join(unknown)} in {source}")
+
+
+def merge(base: Layer, top: Layer) -> Layer:
+    """``top`` over ``base``, section by section (lists are replaced, not joined)."""
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def as_layer(settings: Settings) -> Layer:
+    layer: Layer = msgspec.to_builtins(settings)
+    return layer
+
+
+def redacted(settings: Settings) -> Layer:
+    """The settings as plain data with every secret replaced: safe to show and log."""
+    layer = as_layer(settings)
+    for key in SECRET_KEYS:
+        section, name = key.split(".")
+        if layer[section].get(name) is not None:
+            layer[section][name] = REDACTED
+    return layer
+
+
+def _assign(layer: Layer, path: list[str], value: Any) -> None:
+    for part in path[:-1]:
+        layer = layer.setdefault(part, {})
+    layer[path[-1]] = value
+
+
+def _unknown_keys(data: Any, kind: Any, prefix: tuple[str, ...]) -> Iterable[str]:
+    """Keys of ``data`` that no field of the Struct ``kind`` (recursively) declares.
+
+    The core's settings Structs do not forbid unknown fields themselves, so the walk
+    is done here, for every section alike.
+    """
+    if not isinstance(data, dict):
+        return
+    info = msgspec.inspect.type_info(kind)
+    if not isinstance(info, msgspec.inspect.StructType):
+        return
+    fields = {field.encode_name: field for field in info.fields}
+    for key, value in data.items():
+        field = fields.get(key)
+        if field is None:
+            yield ".".join((*prefix, str(key)))
+        elif isinstance(field.type, msgspec.inspect.StructType):
+            yield from _unknown_keys(value, field.type.cls, (*prefix, key))
+
+
+def _holds(layer: Layer, key: str) -> bool:
+    node: Any = layer
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _readable(error: msgspec.ValidationError) -> tuple[str, str]:
+    """msgspec says ``… - at `$.server.port```; we say which key and why, apart."""
+    message = str(error)
+    text, marker, where = message.rpartition(" - at `$.")
+    if not marker:
+        return "(top level)", message
+    return where.rstrip("`").split("[")[0], text
