@@ -126,3 +126,28 @@ def test_trade_queries_refuse_unknown_outcomes_and_bad_pages() -> None:
     with pytest.raises(ValidationError, match="offset must be 0 or more"):
         SnapshotQuery(offset=-1)
     assert TradeQuery(outcome="open").outcome == "open"
+
+
+def test_an_amount_beyond_any_price_is_refused() -> None:
+    from wheel_core.app.commands import RecordTrade
+    from wheel_core.domain.checks import MAX_AMOUNT
+    from wheel_core.domain.errors import ValidationError as CoreValidationError
+
+    with pytest.raises(CoreValidationError, match="strike must be at most"):
+        RecordTrade(
+            option_type=OptionType.PUT,
+            strike=MAX_AMOUNT + 1,
+            expiration=date(2026, 1, 16),
+            premium=Decimal(1),
+        )
+
+
+def test_a_command_body_with_an_unknown_field_is_refused() -> None:
+    import msgspec
+
+    from wheel_core.app.commands import CreatePortfolio
+
+    with pytest.raises(msgspec.ValidationError, match="unknown field `capitol`"):
+        msgspec.json.decode(b'{"name": "x", "capitol": 5}', type=CreatePortfolio)
+    with pytest.raises(msgspec.ValidationError, match=r"at `\$\.name`"):
+        msgspec.json.decode(b'{"name": "   "}', type=CreatePortfolio)

@@ -10,19 +10,44 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 import msgspec
 
-from wheel_core.domain.checks import aware, non_negative, normalize_symbol, positive, positive_int
+from wheel_core.domain.checks import (
+    MAX_AMOUNT,
+    SYMBOL_PATTERN,
+    aware,
+    non_negative,
+    normalize_symbol,
+    positive,
+    positive_int,
+)
 from wheel_core.domain.enums import OptionType, RiskProfile
 from wheel_core.domain.errors import ValidationError
 from wheel_core.domain.money import ZERO
 
+# Field types that carry their bounds into the JSON schema. msgspec enforces the
+# ``Meta`` constraints of ints and strings when decoding; it cannot bound a Decimal,
+# so those bounds are schema text and ``__post_init__`` enforces them.
+Amount = Annotated[
+    Decimal, msgspec.Meta(extra_json_schema={"minimum": 0, "maximum": int(MAX_AMOUNT)})
+]
+PositiveAmount = Annotated[
+    Decimal, msgspec.Meta(extra_json_schema={"exclusiveMinimum": 0, "maximum": int(MAX_AMOUNT)})
+]
+Contracts = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+Shares = Annotated[int, msgspec.Meta(ge=0, le=10_000_000)]
+"""Multiples of 100 are checked by the wheel rules, not here."""
+Name = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=200)]
+Symbol = Annotated[str, msgspec.Meta(pattern=SYMBOL_PATTERN)]
+Instant = Annotated[datetime, msgspec.Meta(tz=True)]
 
-class CreatePortfolio(msgspec.Struct, frozen=True, kw_only=True):
-    name: str
-    description: str = ""
-    capital: Decimal = ZERO
+
+class CreatePortfolio(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    name: Name
+    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    capital: Amount = ZERO
     is_default: bool = False
 
     def __post_init__(self) -> None:
@@ -31,10 +56,10 @@ class CreatePortfolio(msgspec.Struct, frozen=True, kw_only=True):
         non_negative(self.capital, "capital")
 
 
-class UpdatePortfolio(msgspec.Struct, frozen=True, kw_only=True):
-    name: str | None = None
-    description: str | None = None
-    capital: Decimal | None = None
+class UpdatePortfolio(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    name: Name | None = None
+    description: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    capital: Amount | None = None
     is_default: bool | None = None
 
     def __post_init__(self) -> None:
@@ -44,17 +69,17 @@ class UpdatePortfolio(msgspec.Struct, frozen=True, kw_only=True):
             non_negative(self.capital, "capital")
 
 
-class OpenWheel(msgspec.Struct, frozen=True, kw_only=True):
+class OpenWheel(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Start wheeling a symbol; with ``shares`` it starts from shares already owned."""
 
-    symbol: str
+    symbol: Symbol
     portfolio_id: int | None = None
     """``None`` opens the wheel in the default portfolio."""
     profile: RiskProfile = RiskProfile.MODERATE
-    capital: Decimal = ZERO
-    shares: int = 0
-    cost_basis: Decimal | None = None
-    opened_at: datetime | None = None
+    capital: Amount = ZERO
+    shares: Shares = 0
+    cost_basis: PositiveAmount | None = None
+    opened_at: Instant | None = None
 
     def __post_init__(self) -> None:
         normalize_symbol(self.symbol)
@@ -68,26 +93,26 @@ class OpenWheel(msgspec.Struct, frozen=True, kw_only=True):
             positive(self.cost_basis, "cost_basis")
 
 
-class UpdateWheel(msgspec.Struct, frozen=True, kw_only=True):
+class UpdateWheel(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     profile: RiskProfile | None = None
-    capital: Decimal | None = None
+    capital: Amount | None = None
 
     def __post_init__(self) -> None:
         if self.capital is not None:
             non_negative(self.capital, "capital")
 
 
-class RecordTrade(msgspec.Struct, frozen=True, kw_only=True):
+class RecordTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Sell a put (idle wheel) or a covered call (wheel holding shares)."""
 
     option_type: OptionType
-    strike: Decimal
+    strike: PositiveAmount
     expiration: date
-    premium: Decimal
+    premium: Amount
     """Per share, as quoted."""
-    contracts: int = 1
-    fees: Decimal = ZERO
-    opened_at: datetime | None = None
+    contracts: Contracts = 1
+    fees: Amount = ZERO
+    opened_at: Instant | None = None
     """Defaults to now; give a past time to backfill history."""
     allow_exceeding_capital: bool = False
     """Sell a put whose collateral exceeds the wheel's capital (not cash-secured)."""
@@ -100,26 +125,26 @@ class RecordTrade(msgspec.Struct, frozen=True, kw_only=True):
         aware(self.opened_at, "opened_at")
 
 
-class ExpireTrade(msgspec.Struct, frozen=True, kw_only=True):
+class ExpireTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The option reached expiration; the underlying's price decides the outcome."""
 
-    price_at_expiry: Decimal
+    price_at_expiry: PositiveAmount
     assigned: bool | None = None
     """Required when the price equals the strike; otherwise it overrides the price's verdict."""
-    at: datetime | None = None
+    at: Instant | None = None
 
     def __post_init__(self) -> None:
         positive(self.price_at_expiry, "price_at_expiry")
         aware(self.at, "at")
 
 
-class CloseTrade(msgspec.Struct, frozen=True, kw_only=True):
+class CloseTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Buy the option back before expiry."""
 
-    price: Decimal
+    price: Amount
     """Buy-back price per share."""
-    fees: Decimal = ZERO
-    at: datetime | None = None
+    fees: Amount = ZERO
+    at: Instant | None = None
 
     def __post_init__(self) -> None:
         non_negative(self.price, "price")
@@ -127,11 +152,11 @@ class CloseTrade(msgspec.Struct, frozen=True, kw_only=True):
         aware(self.at, "at")
 
 
-class AssignTrade(msgspec.Struct, frozen=True, kw_only=True):
+class AssignTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Early assignment (put) or early call-away (call), recorded as its own event."""
 
-    at: datetime | None = None
-    price: Decimal | None = None
+    at: Instant | None = None
+    price: PositiveAmount | None = None
     """The underlying's price at assignment, kept for the record."""
 
     def __post_init__(self) -> None:
@@ -140,18 +165,18 @@ class AssignTrade(msgspec.Struct, frozen=True, kw_only=True):
             positive(self.price, "price")
 
 
-class RollTrade(msgspec.Struct, frozen=True, kw_only=True):
+class RollTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Buy the open option back and sell a new one of the same type, as one step."""
 
-    close_price: Decimal
-    strike: Decimal
+    close_price: Amount
+    strike: PositiveAmount
     expiration: date
-    premium: Decimal
-    contracts: int | None = None
+    premium: Amount
+    contracts: Contracts | None = None
     """Defaults to the closed leg's contracts."""
-    close_fees: Decimal = ZERO
-    fees: Decimal = ZERO
-    at: datetime | None = None
+    close_fees: Amount = ZERO
+    fees: Amount = ZERO
+    at: Instant | None = None
     allow_exceeding_capital: bool = False
 
     def __post_init__(self) -> None:
@@ -165,18 +190,18 @@ class RollTrade(msgspec.Struct, frozen=True, kw_only=True):
         aware(self.at, "at")
 
 
-class CorrectTrade(msgspec.Struct, frozen=True, kw_only=True):
+class CorrectTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Fix a typo in a recorded trade; refused if the corrected history would not replay."""
 
-    strike: Decimal | None = None
+    strike: PositiveAmount | None = None
     expiration: date | None = None
-    premium: Decimal | None = None
-    contracts: int | None = None
-    fees: Decimal | None = None
-    opened_at: datetime | None = None
-    closed_at: datetime | None = None
-    close_price: Decimal | None = None
-    price_at_expiry: Decimal | None = None
+    premium: Amount | None = None
+    contracts: Contracts | None = None
+    fees: Amount | None = None
+    opened_at: Instant | None = None
+    closed_at: Instant | None = None
+    close_price: Amount | None = None
+    price_at_expiry: PositiveAmount | None = None
 
     def __post_init__(self) -> None:
         if self.strike is not None:
@@ -195,12 +220,12 @@ class CorrectTrade(msgspec.Struct, frozen=True, kw_only=True):
         aware(self.closed_at, "closed_at")
 
 
-class ImportShares(msgspec.Struct, frozen=True, kw_only=True):
+class ImportShares(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Bring shares already owned into an idle wheel, with their purchase cost."""
 
-    shares: int
-    cost_basis: Decimal
-    at: datetime | None = None
+    shares: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)]
+    cost_basis: PositiveAmount
+    at: Instant | None = None
 
     def __post_init__(self) -> None:
         positive_int(self.shares, "shares")
@@ -208,12 +233,12 @@ class ImportShares(msgspec.Struct, frozen=True, kw_only=True):
         aware(self.at, "at")
 
 
-class SellShares(msgspec.Struct, frozen=True, kw_only=True):
+class SellShares(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Sell the whole share holding, ending the wheel's cycle."""
 
-    price: Decimal
-    fees: Decimal = ZERO
-    at: datetime | None = None
+    price: PositiveAmount
+    fees: Amount = ZERO
+    at: Instant | None = None
 
     def __post_init__(self) -> None:
         positive(self.price, "price")

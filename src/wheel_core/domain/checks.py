@@ -8,16 +8,28 @@ from decimal import Decimal
 from wheel_core.domain.errors import ValidationError
 
 _SYMBOL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-/")
+SYMBOL_PATTERN = r"^\s*[A-Za-z0-9./-]{1,12}\s*$"
+"""What :func:`normalize_symbol` accepts, for schemas."""
+MAX_AMOUNT = Decimal(1_000_000_000_000)
+"""No price, premium, fee or capital is larger: a bigger number is a typo, and refusing it
+keeps every sum inside exact decimal arithmetic."""
 
 
 def positive(value: Decimal, field: str) -> None:
     if not value.is_finite() or value <= 0:
         raise ValidationError(f"{field} must be greater than 0, got {value}")
+    _at_most(value, field)
 
 
 def non_negative(value: Decimal, field: str) -> None:
     if not value.is_finite() or value < 0:
         raise ValidationError(f"{field} must be 0 or more, got {value}")
+    _at_most(value, field)
+
+
+def _at_most(value: Decimal, field: str) -> None:
+    if value > MAX_AMOUNT:
+        raise ValidationError(f"{field} must be at most {MAX_AMOUNT}, got {value}")
 
 
 def positive_int(value: int, field: str) -> None:

@@ -1,0 +1,1 @@
+"""The REST adapter: Litestar app factory, controllers, problem details, auth."""

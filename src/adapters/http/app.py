@@ -1,0 +1,98 @@
+"""The Litestar application factory.
+
+``create_app(container)`` wires the controllers, the error mapping, the OpenAPI
+documents (Swagger UI at ``/docs``, ReDoc at ``/redoc``, the schema at
+``/openapi.json``) and the safety settings; the lifespan opens the database
+(migrations run there) and closes it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar._openapi.plugin import OpenAPIPlugin
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from adapters.container import Container, start, stop
+from adapters.http.auth import BearerTokenMiddleware
+from adapters.http.controllers import CONTROLLERS
+from adapters.http.dependencies import DEPENDENCIES
+from adapters.http.openapi_schema import SCHEMA_PLUGINS, document_problems
+from adapters.http.problems import EXCEPTION_HANDLERS
+from adapters.http.responses import ExactJsonResponse
+from adapters.version import VERSION
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(container: Container, *, manage_database: bool = True) -> Litestar:
+    """The app over ``container``. ``manage_database=False`` leaves opening and closing
+    the engine to the caller (a test that prepared the database itself)."""
+    settings = container.settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.started_at = time.monotonic()
+        if manage_database:
+            await start(container)
+        try:
+            yield
+        finally:
+            if manage_database:
+                await stop(container)
+
+    middleware = []
+    if settings.server.api_token:
+        middleware.append(DefineMiddleware(BearerTokenMiddleware, token=settings.server.api_token))
+
+    app = Litestar(
+        route_handlers=[Router(path=API_PREFIX, route_handlers=CONTROLLERS)],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        response_class=ExactJsonResponse,
+        lifespan=[lifespan],
+        middleware=middleware,
+        cors_config=CORSConfig(allow_origins=settings.server.cors_origins)
+        if settings.server.cors_origins
+        else None,
+        request_max_body_size=settings.server.max_body_bytes,
+        openapi_config=_openapi(bool(settings.server.api_token)),
+        plugins=SCHEMA_PLUGINS,
+        state=State({"container": container, "started_at": time.monotonic()}),
+        debug=False,
+    )
+    document_problems(app.plugins.get(OpenAPIPlugin).provide_openapi())
+    return app
+
+
+def _openapi(secured: bool) -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="wheel-strategy",
+        version=VERSION,
+        description=(
+            "Track and run the options wheel: portfolios, wheels, trades, positions, "
+            "recommendations, snapshots and performance. Money is exact: amounts are JSON "
+            "numbers whose digits are the stored decimal. Errors are application/problem+json."
+        ),
+        path="/",
+        render_plugins=[
+            JsonRenderPlugin(path="/openapi.json"),
+            SwaggerRenderPlugin(path="/docs"),
+            RedocRenderPlugin(path="/redoc"),
+        ],
+        components=Components(
+            security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
+            if secured
+            else None
+        ),
+        security=[{"bearer": []}] if secured else None,
+        use_handler_docstrings=True,
+    )

@@ -1,0 +1,10 @@
+"""Market endpoints."""
+
+from __future__ import annotations
+
+from litestar import Controller
+
+
+class MarketController(Controller):
+    path = "/"
+    tags = ["market"]

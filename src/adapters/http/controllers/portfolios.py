@@ -1,0 +1,58 @@
+"""Portfolios: the books wheels are kept in; one is the default."""
+
+from __future__ import annotations
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset, page_of
+from wheel_core.app.commands import CreatePortfolio, UpdatePortfolio
+from wheel_core.app.service import WheelService
+from wheel_core.app.views import Page, PortfolioSummary
+from wheel_core.domain.entities import Portfolio
+
+
+class PortfolioController(Controller):
+    path = "/portfolios"
+    tags = ["portfolios"]
+
+    @get("/")
+    async def list_portfolios(
+        self, service: WheelService, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+    ) -> Page[Portfolio]:
+        """All portfolios, by name."""
+        return page_of(await service.list_portfolios(), offset, limit)
+
+    @post("/")
+    async def create_portfolio(self, service: WheelService, data: CreatePortfolio) -> Portfolio:
+        """A new portfolio; names are unique (409 when taken)."""
+        return await service.create_portfolio(data)
+
+    @get("/{portfolio_id:int}")
+    async def get_portfolio(self, service: WheelService, portfolio_id: int) -> Portfolio:
+        return await service.get_portfolio(portfolio_id)
+
+    @patch("/{portfolio_id:int}")
+    async def update_portfolio(
+        self, service: WheelService, portfolio_id: int, data: UpdatePortfolio
+    ) -> Portfolio:
+        """Change name, description, capital or the default flag; omitted fields stay."""
+        return await service.update_portfolio(portfolio_id, data)
+
+    @delete("/{portfolio_id:int}", status_code=HTTP_204_NO_CONTENT)
+    async def delete_portfolio(
+        self,
+        service: WheelService,
+        portfolio_id: int,
+        cascade: bool = Parameter(
+            default=False, description="Also delete its wheels and their whole history."
+        ),
+    ) -> None:
+        """Delete a portfolio; one with wheels needs ``cascade=true`` (409 otherwise)."""
+        await service.delete_portfolio(portfolio_id, cascade=cascade)
+
+    @get("/{portfolio_id:int}/summary")
+    async def portfolio_summary(self, service: WheelService, portfolio_id: int) -> PortfolioSummary:
+        """Counts and money of one portfolio: wheels, open trades, capital, premium, P&L."""
+        return await service.portfolio_summary(portfolio_id)

@@ -1,0 +1,134 @@
+"""Every 4xx and 5xx as ``application/problem+json`` (RFC 9457), mapped in one place.
+
+Domain errors keep the core's message as ``detail`` (it already says what was wrong
+and what to do); ``code`` names the kind for programs. Unknown errors become a 500
+whose body holds only an id; the traceback goes to the log under that id.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from http import HTTPStatus
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
+
+from adapters.market_data.errors import SymbolNotFoundError
+from wheel_core.domain.errors import (
+    ConflictError,
+    DomainError,
+    InvalidTransitionError,
+    MarketDataError,
+    NotFoundError,
+    PricingError,
+    ValidationError,
+)
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    *,
+    code: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "code": code,
+        **extra,
+    }
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _domain(request: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, Any]]:
+    status, code = _classify(error)
+    extra: dict[str, Any] = {}
+    if isinstance(error, InvalidTransitionError):
+        extra = {"state": error.state, "allowed_actions": list(error.allowed)}
+    return problem(request, status, error.message, code=code, **extra)
+
+
+def _classify(error: DomainError) -> tuple[int, str]:
+    if isinstance(error, NotFoundError | SymbolNotFoundError):
+        return 404, "not_found"
+    if isinstance(error, InvalidTransitionError):
+        return 409, "invalid_transition"
+    if isinstance(error, ConflictError):
+        return 409, "conflict"
+    if isinstance(error, ValidationError | PricingError):
+        return 422, "invalid"
+    if isinstance(error, MarketDataError):
+        return 503, "market_data_unavailable"
+    return 422, "refused"
+
+
+def _validation(
+    request: Request[Any, Any, Any], error: ValidationException
+) -> Response[dict[str, Any]]:
+    errors = [
+        {
+            "field": item.get("key") or None,
+            "source": item.get("source"),
+            "message": str(item.get("message", "")),
+        }
+        for item in (error.extra if isinstance(error.extra, list) else [])
+        if isinstance(item, dict)
+    ]
+    detail = "; ".join(
+        f"{e['field']}: {e['message']}" if e["field"] else str(e["message"]) for e in errors
+    )
+    return problem(
+        request,
+        400,
+        detail or str(error.detail),
+        code="invalid_request",
+        errors=errors,
+    )
+
+
+def _http(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+    status = error.status_code
+    code = HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    return problem(request, status, str(error.detail), code=code, headers=error.headers)
+
+
+def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    error_id = uuid.uuid4().hex
+    log.error(
+        "unhandled error %s on %s %s",
+        error_id,
+        request.method,
+        request.url.path,
+        exc_info=error,
+        extra={"error_id": error_id},
+    )
+    return problem(
+        request,
+        500,
+        f"an unexpected error occurred; it was logged with id {error_id}",
+        code="internal_error",
+        error_id=error_id,
+    )
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    DomainError: _domain,
+    ValidationException: _validation,
+    HTTPException: _http,
+    Exception: _unexpected,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "problem"]

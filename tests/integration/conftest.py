@@ -1,0 +1,37 @@
+"""The real Litestar app on a real SQLite file in a tmp dir, the simulated market and a
+fake clock: what every HTTP integration test drives."""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from dependency_injector import providers
+from litestar.testing import AsyncTestClient
+
+from adapters.container import Container, build_container
+from adapters.http.app import create_app
+from adapters.settings import convert
+from wheel_core.testing.fakes import FakeClock
+
+API_NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+"""Tuesday 2026-11-24, 10:00 in New York: the market is open."""
+
+
+@pytest.fixture
+def api_clock() -> FakeClock:
+    return FakeClock(API_NOW)
+
+
+@pytest.fixture
+def api_container(tmp_path: Path, api_clock: FakeClock) -> Container:
+    container = build_container(convert({"database": {"url": str(tmp_path / "api.db")}}))
+    container.clock.override(providers.Object(api_clock))
+    return container
+
+
+@pytest.fixture
+async def api(api_container: Container) -> AsyncIterator[AsyncTestClient]:
+    """A client of the app; paths are absolute (``/api/v1/...``)."""
+    async with AsyncTestClient(create_app(api_container)) as client:
+        yield client
