@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,7 +29,15 @@ from adapters.market_data.simulated import SimulatedMarket
 from adapters.persistence.database import create_engine
 from adapters.persistence.migrate import upgrade
 from adapters.persistence.unit_of_work import SqlUnitOfWorkFactory
-from adapters.settings import MarketDataSettings, SchwabSettings, Settings
+from adapters.settings import (
+    STORED_KEY,
+    Layer,
+    MarketDataSettings,
+    SchwabSettings,
+    Settings,
+    SettingsError,
+    with_stored,
+)
 from wheel_core.app.service import WheelService
 
 
@@ -126,10 +135,36 @@ def apply_settings(container: Container, settings: Settings) -> None:
         provider.reset()
 
 
+async def stored_settings(container: Container) -> Layer:
+    """The run-time changes saved by ``PATCH /system/config`` (empty when none)."""
+    async with container.unit_of_work()() as uow:
+        raw = await uow.settings.get(STORED_KEY)
+    if raw is None:
+        return {}
+    try:
+        layer = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        raise SettingsError(f"stored settings ({STORED_KEY}) are not valid JSON") from None
+    if not isinstance(layer, dict):
+        raise SettingsError(f"stored settings ({STORED_KEY}) must be a mapping of sections")
+    return layer
+
+
+async def save_settings(container: Container, layer: Layer) -> None:
+    async with container.unit_of_work()() as uow:
+        await uow.settings.set(STORED_KEY, msgspec.json.encode(layer).decode())
+        await uow.commit()
+
+
 async def start(container: Container) -> AsyncEngine:
-    """Open the database (migrations run here) and make sure the default portfolio exists."""
+    """Open the database (migrations run here), apply the stored run-time settings, and
+    make sure the default portfolio exists. A stored setting that no longer validates
+    stops the start with a ``SettingsError`` naming it."""
     engine: AsyncEngine = container.engine()
     await upgrade(engine)
+    stored = await stored_settings(container)
+    if stored:
+        apply_settings(container, with_stored(container.settings(), stored))
     service: WheelService = container.service()
     await service.ensure_default_portfolio()
     if container.settings().market_data.provider == "schwab":

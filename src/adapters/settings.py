@@ -228,6 +228,54 @@ def merge(base: Layer, top: Layer) -> Layer:
     return merged
 
 
+STORED_KEY = "app.config"
+"""Where ``PATCH /system/config`` keeps its changes, in the database's settings table."""
+
+
+def with_stored(
+    settings: Settings, stored: Layer, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """``settings`` with stored changes applied where the environment does not override them.
+
+    The stored layer holds run-time sections only (``RUNTIME_SECTIONS``), which flags never
+    set, so putting it above the loaded settings and the environment above it again keeps
+    the documented precedence.
+    """
+    check_runtime_only(stored)
+    check_known_keys(stored, "stored settings")
+    layer = merge(merge(as_layer(settings), stored), _runtime_part(env_layer(environ)))
+    return convert(layer, source="stored settings")
+
+
+def shadowed_keys(change: Layer, environ: Mapping[str, str] | None = None) -> list[str]:
+    """Keys of ``change`` that the environment sets, so the change has no effect now."""
+    env = env_layer(environ)
+    return sorted(key for key in _leaf_keys(change) if _holds(env, key))
+
+
+def check_runtime_only(change: Layer) -> None:
+    fixed = sorted(key for key in change if key not in RUNTIME_SECTIONS)
+    if fixed:
+        raise SettingsError(
+            f"{', '.join(fixed)} cannot change while the server runs; set "
+            f"{'it' if len(fixed) == 1 else 'them'} in the config file or environment and "
+            f"restart (run-time sections: {', '.join(sorted(RUNTIME_SECTIONS))})"
+        )
+
+
+def _runtime_part(layer: Layer) -> Layer:
+    return {key: value for key, value in layer.items() if key in RUNTIME_SECTIONS}
+
+
+def _leaf_keys(layer: Layer, prefix: str = "") -> Iterable[str]:
+    for key, value in layer.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            yield from _leaf_keys(value, f"{path}.")
+        else:
+            yield path
+
+
 def as_layer(settings: Settings) -> Layer:
     layer: Layer = msgspec.to_builtins(settings)
     return layer

@@ -17,6 +17,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 from adapters.market_data.errors import SymbolNotFoundError
+from adapters.settings import SettingsError
 from wheel_core.domain.errors import (
     ConflictError,
     DomainError,
@@ -99,8 +100,15 @@ def _validation(
     )
 
 
+def _setting(request: Request[Any, Any, Any], error: SettingsError) -> Response[dict[str, Any]]:
+    return problem(request, 422, str(error), code="invalid_setting")
+
+
 def _http(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
     status = error.status_code
+    if status == 500:  # Litestar wraps unexpected errors in a 500 HTTPException
+        cause = error.__cause__
+        return _unexpected(request, cause if isinstance(cause, Exception) else error)
     code = HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
     return problem(request, status, str(error.detail), code=code, headers=error.headers)
 
@@ -127,6 +135,7 @@ def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[d
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: _domain,
     ValidationException: _validation,
+    SettingsError: _setting,
     HTTPException: _http,
     Exception: _unexpected,
 }

@@ -1,10 +1,200 @@
-"""System endpoints."""
+"""System endpoints: health, info and the run-time configuration."""
 
 from __future__ import annotations
 
-from litestar import Controller
+import platform
+import time
+from datetime import datetime
+from typing import Any, Literal
+
+import msgspec
+from litestar import Controller, Response, get, patch, post
+from litestar.datastructures import State
+from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.container import apply_settings, save_settings, stored_settings
+from adapters.http.dependencies import container_of
+from adapters.market_data.resilient import ProviderHealth, ResilientMarketData
+from adapters.persistence.database import sqlite_path
+from adapters.persistence.inspection import ping, row_counts
+from adapters.settings import (
+    REDACTED,
+    SECRET_KEYS,
+    Settings,
+    SettingsError,
+    check_runtime_only,
+    merge,
+    shadowed_keys,
+    with_stored,
+)
+from adapters.version import VERSION
+
+Status = Literal["ok", "degraded", "down"]
+
+
+class DatabaseHealth(msgspec.Struct, frozen=True, kw_only=True):
+    status: Literal["ok", "down"]
+    error: str | None = None
+
+
+class MarketDataHealth(msgspec.Struct, frozen=True, kw_only=True):
+    provider: str
+    simulated: bool
+    status: Status
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+
+
+class SchedulerHealth(msgspec.Struct, frozen=True, kw_only=True):
+    status: Literal["running", "stopped", "disabled", "not_installed"]
+
+
+class Health(msgspec.Struct, frozen=True, kw_only=True):
+    """``down`` (503) when the database cannot be used; ``degraded`` when market data is."""
+
+    status: Status
+    database: DatabaseHealth
+    market_data: MarketDataHealth
+    scheduler: SchedulerHealth
+
+
+class DatabaseInfo(msgspec.Struct, frozen=True, kw_only=True):
+    url: str
+    """Passwords masked."""
+    path: str | None
+    size_bytes: int | None
+    row_counts: dict[str, int]
+
+
+class SystemInfo(msgspec.Struct, frozen=True, kw_only=True):
+    version: str
+    python: str
+    uptime_seconds: float
+    database: DatabaseInfo
+    market_data_provider: str
+    simulated_market: bool
+
+
+class ConfigChange(msgspec.Struct, frozen=True, kw_only=True):
+    """What a configuration change did: the effective settings (secrets redacted) and
+    the changed keys the environment overrides, which therefore have no effect now."""
+
+    settings: Settings
+    shadowed_by_environment: list[str]
+
+
+class ConfigCheck(msgspec.Struct, frozen=True, kw_only=True):
+    valid: bool
+    error: str | None = None
 
 
 class SystemController(Controller):
     path = "/"
     tags = ["system"]
+
+    @get("/health", status_code=HTTP_200_OK)
+    async def health(self, state: State) -> Response[Health]:
+        """Database, market data and scheduler; 503 when the database is down."""
+        container = container_of(state)
+        database = await _database_health(container.engine())
+        market = _market_health(container.market_data(), container.settings())
+        scheduler = SchedulerHealth(status="not_installed")
+        if database.status == "down":
+            status: Status = "down"
+        elif market.status != "ok":
+            status = "degraded"
+        else:
+            status = "ok"
+        body = Health(status=status, database=database, market_data=market, scheduler=scheduler)
+        code = HTTP_503_SERVICE_UNAVAILABLE if status == "down" else HTTP_200_OK
+        return Response(body, status_code=code)
+
+    @get("/system/info")
+    async def info(self, state: State) -> SystemInfo:
+        """Version, uptime, database location, size and row counts, market-data provider."""
+        container = container_of(state)
+        settings: Settings = container.settings()
+        engine: AsyncEngine = container.engine()
+        path = sqlite_path(str(engine.url))
+        size = path.stat().st_size if path is not None and path.exists() else None
+        return SystemInfo(
+            version=VERSION,
+            python=platform.python_version(),
+            uptime_seconds=round(time.monotonic() - state.started_at, 3),
+            database=DatabaseInfo(
+                url=make_url(str(engine.url)).render_as_string(hide_password=True),
+                path=None if path is None else str(path),
+                size_bytes=size,
+                row_counts=await row_counts(engine),
+            ),
+            market_data_provider=settings.market_data.provider,
+            simulated_market=settings.market_data.provider == "simulated",
+        )
+
+    @get("/system/config")
+    async def get_config(self, state: State) -> Settings:
+        """The effective settings, secrets shown as ``***``."""
+        return _redacted(container_of(state).settings())
+
+    @patch("/system/config")
+    async def update_config(self, state: State, data: dict[str, Any]) -> ConfigChange:
+        """Change run-time settings (core, market_data, calendar): validated, saved in the
+        database, applied at once and kept across restarts. Body: the sections and keys
+        to change, e.g. ``{"core": {"risk": {"medium_within_pct": 4}}}``."""
+        container = container_of(state)
+        check_runtime_only(data)
+        stored = merge(await stored_settings(container), data)
+        updated = with_stored(container.settings(), stored)
+        await save_settings(container, stored)
+        apply_settings(container, updated)
+        return ConfigChange(
+            settings=_redacted(updated), shadowed_by_environment=shadowed_keys(data)
+        )
+
+    @post("/system/config/validate", status_code=HTTP_200_OK)
+    async def validate_config(self, state: State, data: dict[str, Any]) -> ConfigCheck:
+        """Would this change be accepted? Nothing is saved."""
+        container = container_of(state)
+        try:
+            check_runtime_only(data)
+            with_stored(container.settings(), merge(await stored_settings(container), data))
+        except SettingsError as error:
+            return ConfigCheck(valid=False, error=str(error))
+        return ConfigCheck(valid=True)
+
+
+async def _database_health(engine: AsyncEngine) -> DatabaseHealth:
+    try:
+        await ping(engine)
+    except Exception as error:  # any driver failure means the same thing here: down
+        return DatabaseHealth(status="down", error=type(error).__name__)
+    return DatabaseHealth(status="ok")
+
+
+def _market_health(market: object, settings: Settings) -> MarketDataHealth:
+    provider = settings.market_data.provider
+    simulated = provider == "simulated"
+    if not isinstance(market, ResilientMarketData):  # a test's fake: nothing to report
+        return MarketDataHealth(provider=provider, simulated=simulated, status="ok")
+    health: ProviderHealth = market.health()
+    return MarketDataHealth(
+        provider=provider,
+        simulated=simulated,
+        status=health.status,
+        last_success=health.last_success,
+        last_error=health.last_error,
+        last_error_at=health.last_error_at,
+    )
+
+
+def _redacted(settings: Settings) -> Settings:
+    sections: dict[str, Any] = {}
+    for key in SECRET_KEYS:
+        section, name = key.split(".")
+        current = sections.get(section, getattr(settings, section))
+        if getattr(current, name) is not None:
+            sections[section] = msgspec.structs.replace(current, **{name: REDACTED})
+    return msgspec.structs.replace(settings, **sections)
