@@ -51,10 +51,15 @@ def cache_policy(settings: MarketDataSettings) -> CachePolicy:
     )
 
 
+UNLIMITED = 1_000_000_000
+"""Requests a minute allowed to the simulated market: it is local, so nothing to spare."""
+
+
 def retry_policy(settings: MarketDataSettings) -> RetryPolicy:
-    return RetryPolicy(
-        attempts=settings.retry_attempts, requests_per_minute=settings.requests_per_minute
-    )
+    """The rate limit protects a broker; the simulated market is computed here and is not
+    limited (a limiter there would only queue a busy server's requests for nothing)."""
+    per_minute = UNLIMITED if settings.provider == "simulated" else settings.requests_per_minute
+    return RetryPolicy(attempts=settings.retry_attempts, requests_per_minute=per_minute)
 
 
 def schwab_market(settings: SchwabSettings, clock: Any) -> Any:

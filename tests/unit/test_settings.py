@@ -124,3 +124,8 @@ def test_secrets_are_redacted() -> None:
     assert shown["schwab"]["app_secret"] == REDACTED
     assert shown["schwab"]["api_key"] is None  # nothing to hide is shown as nothing
     assert "t0k3n" not in repr(shown) and "s3cr3t" not in repr(shown)
+
+
+def test_the_example_config_is_valid_and_matches_the_defaults() -> None:
+    example = Path(__file__).parents[2] / "config" / "server.example.yaml"
+    assert load_settings(config=example, environ={}) == Settings()

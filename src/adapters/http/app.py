@@ -27,7 +27,7 @@ from adapters.http.controllers import CONTROLLERS
 from adapters.http.dependencies import DEPENDENCIES
 from adapters.http.openapi_schema import SCHEMA_PLUGINS, document_problems
 from adapters.http.problems import EXCEPTION_HANDLERS
-from adapters.http.responses import ExactJsonResponse
+from adapters.http.responses import ExactJsonRequest, ExactJsonResponse
 from adapters.version import VERSION
 
 API_PREFIX = "/api/v1"
@@ -58,6 +58,7 @@ def create_app(container: Container, *, manage_database: bool = True) -> Litesta
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         response_class=ExactJsonResponse,
+        request_class=ExactJsonRequest,
         lifespan=[lifespan],
         middleware=middleware,
         cors_config=CORSConfig(allow_origins=settings.server.cors_origins)
@@ -68,6 +69,7 @@ def create_app(container: Container, *, manage_database: bool = True) -> Litesta
         plugins=SCHEMA_PLUGINS,
         state=State({"container": container, "started_at": time.monotonic()}),
         debug=False,
+        logging_config=None,  # the process configures logging (JSON, secrets redacted)
     )
     document_problems(app.plugins.get(OpenAPIPlugin).provide_openapi())
     return app

@@ -1,14 +1,17 @@
-"""JSON responses whose money is exact: ``Decimal`` goes out as a JSON number with the
-same digits (``1050.00``), never as a float and never as a string."""
+"""JSON in and out with exact money: a ``Decimal`` goes out as a JSON number with the same
+digits (``1050.00``), and a JSON number comes in as a ``Decimal`` with the digits sent —
+never through a float, never as a string."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import msgspec
-from litestar import Response
+from litestar import Request, Response
+from litestar.exceptions import SerializationException
 from litestar.serialization import default_serializer
-from litestar.types import Serializer
+from litestar.types import Empty, Serializer
 
 T = TypeVar("T")
 
@@ -33,3 +36,27 @@ class ExactJsonResponse(Response[T]):
                 return _ENCODER.encode(content)
             return msgspec.json.Encoder(enc_hook=enc_hook, decimal_format="number").encode(content)
         return super().render(content, media_type, enc_hook)
+
+
+_DECODER = msgspec.json.Decoder(float_hook=Decimal)
+
+
+class ExactJsonRequest(Request[Any, Any, Any]):
+    """Reads JSON bodies with every non-integer number as a ``Decimal`` of the same digits.
+
+    Litestar decodes a body to builtins before converting it to the handler's Struct;
+    with floats in between, ``2.00`` would arrive as ``2.0`` and ``0.1 + 0.2`` style
+    noise could reach a stored amount.
+    """
+
+    async def json(self) -> Any:
+        if self._json is Empty:
+            if (cached := self._connection_state.json) is not Empty:
+                self._json = cached
+            else:
+                body = await self.body()
+                try:
+                    self._json = self._connection_state.json = _DECODER.decode(body or b"null")
+                except msgspec.DecodeError as error:
+                    raise SerializationException(str(error)) from error
+        return self._json

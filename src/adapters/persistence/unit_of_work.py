@@ -6,6 +6,7 @@ The connection goes back to the pool either way.
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Self
 
@@ -24,14 +25,21 @@ from adapters.persistence.repositories import (
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, turn: asyncio.Lock | None = None) -> None:
         self._engine = engine
+        self._turn = turn
         self._connection: AsyncConnection | None = None
 
     async def __aenter__(self) -> Self:
         # The transaction begins with the first statement (SQLAlchemy's autobegin), so a
         # unit of work that reads nothing holds no lock.
-        connection = await self._engine.connect()
+        if self._turn is not None:
+            await self._turn.acquire()
+        try:
+            connection = await self._engine.connect()
+        except BaseException:
+            self._release()
+            raise
         self._connection = connection
         self.portfolios = SqlPortfolioRepository(connection)
         self.wheels = SqlWheelRepository(connection)
@@ -56,7 +64,14 @@ class SqlUnitOfWork:
             if connection.in_transaction():
                 await connection.rollback()
         finally:
-            await connection.close()
+            try:
+                await connection.close()
+            finally:
+                self._release()
+
+    def _release(self) -> None:
+        if self._turn is not None and self._turn.locked():
+            self._turn.release()
 
     def _require(self) -> AsyncConnection:
         if self._connection is None:
@@ -72,10 +87,19 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    """Hands out units of work over one engine (and its connection pool)."""
+    """Hands out units of work over one engine (and its connection pool).
+
+    On SQLite, units of work from one factory take turns on an ``asyncio.Lock``: every
+    transaction there is ``BEGIN IMMEDIATE`` (one writer at a time), and a transaction
+    that finds the file locked retries in SQLite's busy handler with sleeps of up to
+    100 ms. Queueing in the process instead hands the file over the moment it is free,
+    which is what keeps a busy server's tail latency in milliseconds. Other processes
+    (the CLI in direct mode) still meet the file lock and its busy timeout.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self._turn)

@@ -30,9 +30,10 @@ from wheel_core.app.views import (
     WheelFailure,
     WheelRecommendation,
 )
+from wheel_core.domain.checks import normalize_symbol
 from wheel_core.domain.entities import Snapshot, Trade, Wheel
 from wheel_core.domain.enums import OptionType, RiskLevel, WheelState
-from wheel_core.domain.errors import ConflictError, DomainError, MarketDataError
+from wheel_core.domain.errors import ConflictError, DomainError, MarketDataError, ValidationError
 from wheel_core.domain.lifecycle import Holdings, replay
 from wheel_core.domain.money import cents
 from wheel_core.domain.rules import exchange_date
@@ -94,13 +95,16 @@ class WheelService(Bookkeeping):
     # ── market ────────────────────────────────────────────────────────────
 
     async def quote(self, symbol: str) -> Quote:
-        return await self._require_market().get_quote(symbol.strip().upper())
+        """``ValidationError`` for text that is no ticker: it never reaches a provider."""
+        return await self._require_market().get_quote(normalize_symbol(symbol))
 
     async def chain(
         self, symbol: str, *, from_date: date | None = None, to_date: date | None = None
     ) -> OptionChain:
+        if from_date is not None and to_date is not None and from_date > to_date:
+            raise ValidationError(f"from_date {from_date} is after to_date {to_date}")
         return await self._require_market().get_chain(
-            symbol.strip().upper(), from_date=from_date, to_date=to_date
+            normalize_symbol(symbol), from_date=from_date, to_date=to_date
         )
 
     # ── positions and risk ────────────────────────────────────────────────

@@ -1,10 +1,39 @@
-"""Market endpoints."""
+"""Market data: quotes and option chains from the configured provider, marked simulated
+or stale when they are."""
 
 from __future__ import annotations
 
-from litestar import Controller
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+
+from wheel_core.app.service import WheelService
+from wheel_core.market import OptionChain, Quote
 
 
 class MarketController(Controller):
-    path = "/"
+    path = "/market"
     tags = ["market"]
+
+    @get("/quotes/{symbol:str}")
+    async def quote(self, service: WheelService, symbol: str) -> Quote:
+        """The symbol's current price with bid and ask (404 when the symbol is not listed)."""
+        return await service.quote(symbol)
+
+    @get("/chains/{symbol:str}")
+    async def chain(
+        self,
+        service: WheelService,
+        symbol: str,
+        from_date: Annotated[
+            date | None, Parameter(query="from", description="Expirations on or after this day.")
+        ] = None,
+        to_date: Annotated[
+            date | None, Parameter(query="to", description="Expirations on or before this day.")
+        ] = None,
+    ) -> OptionChain:
+        """The symbol's listed puts and calls, optionally between two expiration days (404
+        when the symbol is not listed)."""
+        return await service.chain(symbol, from_date=from_date, to_date=to_date)

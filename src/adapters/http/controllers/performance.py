@@ -1,10 +1,176 @@
-"""Performance endpoints."""
+"""Performance: premium, realized and unrealized P&L, rates and returns over a period,
+P&L over time from the snapshots, and CSV exports."""
 
 from __future__ import annotations
 
-from litestar import Controller
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get
+from litestar.params import Parameter
+from litestar.response import Stream
+
+from adapters.http.params import MAX_ID, Id
+from wheel_core.app.service import WheelService
+from wheel_core.domain.enums import OptionType
+from wheel_core.performance import PerformanceReport, Period, PnlPoint, SymbolPerformance
+from wheel_core.ports import SnapshotQuery, TradeQuery
+
+CSV = "text/csv"
+"""Litestar adds ``; charset=utf-8`` to every ``text/`` type it sends."""
+
+PeriodParam = Annotated[
+    Period,
+    Parameter(
+        description="Look-back window ending today: 30, 90 or 365 calendar days, or all "
+        "(the default)."
+    ),
+]
+
+
+class SymbolsReport(msgspec.Struct, frozen=True, kw_only=True):
+    """Performance per symbol over a period, with the best and worst by realized P&L."""
+
+    period: Period
+    start: date | None
+    as_of: date
+    best_symbol: str | None
+    worst_symbol: str | None
+    symbols: tuple[SymbolPerformance, ...]
+
+
+def _attachment(lines: Iterator[str], filename: str) -> Stream:
+    return Stream(
+        lines,
+        media_type=CSV,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 class PerformanceController(Controller):
     path = "/"
     tags = ["performance"]
+
+    @get("/performance")
+    async def overall_performance(
+        self, service: WheelService, period: PeriodParam = Period.ALL
+    ) -> PerformanceReport:
+        """Performance of every wheel (archived included), in total and per symbol."""
+        return await service.performance(period)
+
+    @get("/portfolios/{portfolio_id:int}/performance")
+    async def portfolio_performance(
+        self, service: WheelService, portfolio_id: Id, period: PeriodParam = Period.ALL
+    ) -> PerformanceReport:
+        """Performance of one portfolio's wheels (404 when it does not exist)."""
+        return await service.performance(period, portfolio_id=portfolio_id)
+
+    @get("/wheels/{wheel_id:int}/performance")
+    async def wheel_performance(
+        self, service: WheelService, wheel_id: Id, period: PeriodParam = Period.ALL
+    ) -> PerformanceReport:
+        """Performance of one wheel (404 when it does not exist)."""
+        return await service.performance(period, wheel_id=wheel_id)
+
+    @get("/performance/symbols")
+    async def symbol_performance(
+        self,
+        service: WheelService,
+        period: PeriodParam = Period.ALL,
+        portfolio_id: Annotated[
+            int | None, Parameter(ge=1, le=MAX_ID, description="Only this portfolio's wheels.")
+        ] = None,
+    ) -> SymbolsReport:
+        """Performance per symbol and the best and worst symbols by realized P&L."""
+        report = await service.performance(period, portfolio_id=portfolio_id)
+        return SymbolsReport(
+            period=report.period,
+            start=report.start,
+            as_of=report.as_of,
+            best_symbol=report.best_symbol,
+            worst_symbol=report.worst_symbol,
+            symbols=report.by_symbol,
+        )
+
+    @get("/performance/history")
+    async def pnl_history(
+        self,
+        service: WheelService,
+        wheel_id: Annotated[
+            int | None, Parameter(ge=1, le=MAX_ID, description="Only this wheel.")
+        ] = None,
+        portfolio_id: Annotated[
+            int | None, Parameter(ge=1, le=MAX_ID, description="Only this portfolio's wheels.")
+        ] = None,
+        symbol: Annotated[str | None, Parameter(description="Only this symbol's wheels.")] = None,
+        day_from: Annotated[date | None, Parameter(description="From this day on.")] = None,
+        day_to: Annotated[date | None, Parameter(description="Up to this day.")] = None,
+    ) -> list[PnlPoint]:
+        """Realized and unrealized P&L per day, summed from the daily snapshots."""
+        return await service.pnl_history(
+            SnapshotQuery(
+                wheel_id=wheel_id,
+                portfolio_id=portfolio_id,
+                symbol=symbol,
+                day_from=day_from,
+                day_to=day_to,
+            )
+        )
+
+    @get("/export/trades.csv", media_type=CSV)
+    async def export_trades(
+        self,
+        service: WheelService,
+        wheel_id: Annotated[
+            int | None, Parameter(ge=1, le=MAX_ID, description="Only this wheel's trades.")
+        ] = None,
+        portfolio_id: Annotated[
+            int | None,
+            Parameter(ge=1, le=MAX_ID, description="Only trades of this portfolio's wheels."),
+        ] = None,
+        symbol: Annotated[str | None, Parameter(description="Only trades on this symbol.")] = None,
+        option_type: Annotated[
+            OptionType | None, Parameter(description="Only puts or only calls.")
+        ] = None,
+        outcome: Annotated[
+            str | None,
+            Parameter(
+                description="How the trade ended: expired_worthless, assigned, called_away, "
+                "closed_early, rolled — or open for trades still open."
+            ),
+        ] = None,
+        opened_from: Annotated[
+            date | None, Parameter(description="Opened on or after this day (UTC).")
+        ] = None,
+        opened_to: Annotated[
+            date | None, Parameter(description="Opened on or before this day (UTC).")
+        ] = None,
+    ) -> Stream:
+        """The matching trades as a CSV file, one row per trade, streamed."""
+        lines = await service.export_trades_csv(
+            TradeQuery(
+                wheel_id=wheel_id,
+                portfolio_id=portfolio_id,
+                symbol=symbol,
+                option_type=option_type,
+                outcome=outcome,
+                opened_from=opened_from,
+                opened_to=opened_to,
+            )
+        )
+        return _attachment(lines, "trades.csv")
+
+    @get("/export/performance.csv", media_type=CSV)
+    async def export_performance(
+        self,
+        service: WheelService,
+        period: PeriodParam = Period.ALL,
+        portfolio_id: Annotated[
+            int | None, Parameter(ge=1, le=MAX_ID, description="Only this portfolio's wheels.")
+        ] = None,
+    ) -> Stream:
+        """Performance per symbol and in total as a CSV file, streamed."""
+        lines = await service.export_performance_csv(period, portfolio_id=portfolio_id)
+        return _attachment(lines, f"performance-{period.value}.csv")

@@ -7,6 +7,7 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset, page_of
+from adapters.http.params import Id
 from wheel_core.app.commands import CreatePortfolio, UpdatePortfolio
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import Page, PortfolioSummary
@@ -30,12 +31,12 @@ class PortfolioController(Controller):
         return await service.create_portfolio(data)
 
     @get("/{portfolio_id:int}")
-    async def get_portfolio(self, service: WheelService, portfolio_id: int) -> Portfolio:
+    async def get_portfolio(self, service: WheelService, portfolio_id: Id) -> Portfolio:
         return await service.get_portfolio(portfolio_id)
 
     @patch("/{portfolio_id:int}")
     async def update_portfolio(
-        self, service: WheelService, portfolio_id: int, data: UpdatePortfolio
+        self, service: WheelService, portfolio_id: Id, data: UpdatePortfolio
     ) -> Portfolio:
         """Change name, description, capital or the default flag; omitted fields stay."""
         return await service.update_portfolio(portfolio_id, data)
@@ -44,7 +45,7 @@ class PortfolioController(Controller):
     async def delete_portfolio(
         self,
         service: WheelService,
-        portfolio_id: int,
+        portfolio_id: Id,
         cascade: bool = Parameter(
             default=False, description="Also delete its wheels and their whole history."
         ),
@@ -53,6 +54,6 @@ class PortfolioController(Controller):
         await service.delete_portfolio(portfolio_id, cascade=cascade)
 
     @get("/{portfolio_id:int}/summary")
-    async def portfolio_summary(self, service: WheelService, portfolio_id: int) -> PortfolioSummary:
+    async def portfolio_summary(self, service: WheelService, portfolio_id: Id) -> PortfolioSummary:
         """Counts and money of one portfolio: wheels, open trades, capital, premium, P&L."""
         return await service.portfolio_summary(portfolio_id)

@@ -1,10 +1,60 @@
-"""Position endpoints."""
+"""Positions: every active wheel as the market sees it now, and the ones at risk."""
 
 from __future__ import annotations
 
-from litestar import Controller
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+
+from adapters.http.params import MAX_ID, Id
+from wheel_core.app.service import WheelService
+from wheel_core.app.views import PositionsReport, PositionView
+from wheel_core.domain.enums import RiskLevel
 
 
 class PositionController(Controller):
     path = "/"
     tags = ["positions"]
+
+    @get("/positions")
+    async def list_positions(
+        self,
+        service: WheelService,
+        portfolio_id: Annotated[
+            int | None,
+            Parameter(ge=1, le=MAX_ID, description="Only positions of this portfolio's wheels."),
+        ] = None,
+    ) -> PositionsReport:
+        """Every active wheel's live position; wheels whose market data failed are listed
+        under ``failures``."""
+        return await service.positions(portfolio_id=portfolio_id)
+
+    @get("/positions/at-risk")
+    async def positions_at_risk(
+        self,
+        service: WheelService,
+        min_risk: Annotated[
+            RiskLevel,
+            Parameter(
+                description="Lowest risk level shown: medium (OTM by 5 % or less, or ITM) or high "
+                "(ITM)."
+            ),
+        ] = RiskLevel.MEDIUM,
+        portfolio_id: Annotated[
+            int | None,
+            Parameter(ge=1, le=MAX_ID, description="Only positions of this portfolio's wheels."),
+        ] = None,
+    ) -> PositionsReport:
+        """Open options at ``min_risk`` or above (default medium), with the wheels that failed."""
+        return await service.positions(portfolio_id=portfolio_id, min_risk=min_risk)
+
+    @get("/wheels/{wheel_id:int}/position")
+    async def wheel_position(self, service: WheelService, wheel_id: Id) -> PositionView:
+        """One wheel's price, shares, open option risk and unrealized P&L now."""
+        return await service.position_status(wheel_id)
+
+    @get("/portfolios/{portfolio_id:int}/positions")
+    async def portfolio_positions(self, service: WheelService, portfolio_id: Id) -> PositionsReport:
+        """The live positions of one portfolio's active wheels (404 when it does not exist)."""
+        return await service.positions(portfolio_id=portfolio_id)

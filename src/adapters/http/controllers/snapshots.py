@@ -1,10 +1,83 @@
-"""Snapshot endpoints."""
+"""Snapshots: each active wheel's position recorded once a day, for history and P&L."""
 
 from __future__ import annotations
 
-from litestar import Controller
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_201_CREATED
+
+from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
+from adapters.http.params import MAX_ID
+from wheel_core.app.service import WheelService
+from wheel_core.app.views import Page, SnapshotRun
+from wheel_core.domain.entities import Snapshot
+from wheel_core.ports import SnapshotQuery
 
 
 class SnapshotController(Controller):
-    path = "/"
+    path = "/snapshots"
     tags = ["snapshots"]
+
+    @get("/")
+    async def list_snapshots(
+        self,
+        service: WheelService,
+        wheel_id: Annotated[
+            int | None, Parameter(ge=1, le=MAX_ID, description="Only this wheel's snapshots.")
+        ] = None,
+        portfolio_id: Annotated[
+            int | None,
+            Parameter(ge=1, le=MAX_ID, description="Only snapshots of this portfolio's wheels."),
+        ] = None,
+        symbol: Annotated[
+            str | None, Parameter(description="Only snapshots of this symbol.")
+        ] = None,
+        day_from: Annotated[
+            date | None, Parameter(description="Taken on or after this day.")
+        ] = None,
+        day_to: Annotated[
+            date | None, Parameter(description="Taken on or before this day.")
+        ] = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Page[Snapshot]:
+        """Recorded daily snapshots, filtered; ``total`` counts every match."""
+        return await service.list_snapshots(
+            SnapshotQuery(
+                wheel_id=wheel_id,
+                portfolio_id=portfolio_id,
+                symbol=symbol,
+                day_from=day_from,
+                day_to=day_to,
+                offset=offset,
+                limit=limit,
+            )
+        )
+
+    @get("/latest")
+    async def latest_snapshots(
+        self,
+        service: WheelService,
+        portfolio_id: Annotated[
+            int | None,
+            Parameter(ge=1, le=MAX_ID, description="Only snapshots of this portfolio's wheels."),
+        ] = None,
+    ) -> list[Snapshot]:
+        """The most recent snapshot of each wheel, by symbol."""
+        return await service.latest_snapshots(portfolio_id=portfolio_id)
+
+    @post("/", status_code=HTTP_201_CREATED)
+    async def take_snapshot(
+        self,
+        service: WheelService,
+        portfolio_id: Annotated[
+            int | None,
+            Parameter(ge=1, le=MAX_ID, description="Only this portfolio's wheels (default: all)."),
+        ] = None,
+    ) -> SnapshotRun:
+        """Record every active wheel's position for today; run again the same day, it
+        replaces that day's snapshots instead of adding more."""
+        return await service.take_snapshot(portfolio_id=portfolio_id)
