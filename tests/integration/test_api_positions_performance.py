@@ -302,6 +302,8 @@ async def test_batch_recommendations_refuse_bad_bodies(api: AsyncTestClient, boo
     assert_problem(await api.post(f"{API}/recommendations/batch", json={"wheels": [1]}), 400)
     assert_problem(await api.post(f"{API}/recommendations/batch", json={"max_dte": 0}), 400)
     assert_problem(await api.post(f"{API}/recommendations/batch", json={"wheel_ids": ["one"]}), 400)
+    assert_problem(await api.post(f"{API}/recommendations/batch", json={"wheel_ids": [2**70]}), 400)
+    assert_problem(await api.post(f"{API}/recommendations/batch", json={"wheel_ids": [9999]}), 404)
 
 
 # ── performance ──────────────────────────────────────────────────────────────
