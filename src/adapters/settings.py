@@ -281,14 +281,26 @@ def as_layer(settings: Settings) -> Layer:
     return layer
 
 
-def redacted(settings: Settings) -> Layer:
-    """The settings as plain data with every secret replaced: safe to show and log."""
-    layer = as_layer(settings)
-    for key in SECRET_KEYS:
+def secrets_of(settings: Settings) -> dict[str, str]:
+    """The secrets that are set, by key (``SECRET_KEYS``): what is hidden when shown and
+    masked when logged."""
+    found: dict[str, str] = {}
+    for key in sorted(SECRET_KEYS):
         section, name = key.split(".")
-        if layer[section].get(name) is not None:
-            layer[section][name] = REDACTED
-    return layer
+        value = getattr(getattr(settings, section), name)
+        if value:
+            found[key] = value
+    return found
+
+
+def redacted(settings: Settings) -> Settings:
+    """The same settings with every secret that is set replaced by ``***``: safe to show."""
+    sections: dict[str, Any] = {}
+    for key in secrets_of(settings):
+        section, name = key.split(".")
+        current = sections.get(section, getattr(settings, section))
+        sections[section] = msgspec.structs.replace(current, **{name: REDACTED})
+    return msgspec.structs.replace(settings, **sections)
 
 
 def _assign(layer: Layer, path: list[str], value: Any) -> None:

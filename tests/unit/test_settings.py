@@ -120,9 +120,9 @@ def test_the_working_directory_config_is_found(
 def test_secrets_are_redacted() -> None:
     settings = convert({"server": {"api_token": "t0k3n"}, "schwab": {"app_secret": "s3cr3t"}})
     shown = redacted(settings)
-    assert shown["server"]["api_token"] == REDACTED
-    assert shown["schwab"]["app_secret"] == REDACTED
-    assert shown["schwab"]["api_key"] is None  # nothing to hide is shown as nothing
+    assert shown.server.api_token == REDACTED
+    assert shown.schwab.app_secret == REDACTED
+    assert shown.schwab.api_key is None  # nothing to hide is shown as nothing
     assert "t0k3n" not in repr(shown) and "s3cr3t" not in repr(shown)
 
 

@@ -185,16 +185,10 @@ def configure_logging(level: str | int, secrets: Iterable[str | None]) -> loggin
 
 
 def settings_secrets(settings: Settings) -> list[str]:
-    """The secret values (``SECRET_KEYS``) that are set: what :func:`configure_logging` masks."""
-    from adapters.settings import SECRET_KEYS
+    """The secret values that are set: what :func:`configure_logging` masks."""
+    from adapters.settings import secrets_of
 
-    values = []
-    for key in sorted(SECRET_KEYS):
-        section, name = key.split(".")
-        value = getattr(getattr(settings, section), name)
-        if isinstance(value, str) and value:
-            values.append(value)
-    return values
+    return list(secrets_of(settings).values())
 
 
 def _access_fields(record: logging.LogRecord) -> None:

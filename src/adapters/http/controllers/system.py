@@ -20,12 +20,11 @@ from adapters.market_data.resilient import ProviderHealth, ResilientMarketData
 from adapters.persistence.database import sqlite_path
 from adapters.persistence.inspection import ping, row_counts
 from adapters.settings import (
-    REDACTED,
-    SECRET_KEYS,
     Settings,
     SettingsError,
     check_runtime_only,
     merge,
+    redacted,
     shadowed_keys,
     with_stored,
 )
@@ -137,7 +136,7 @@ class SystemController(Controller):
     @get("/system/config")
     async def get_config(self, state: State) -> Settings:
         """The effective settings, secrets shown as ``***``."""
-        return _redacted(container_of(state).settings())
+        return redacted(container_of(state).settings())
 
     @patch("/system/config")
     async def update_config(self, state: State, data: dict[str, Any]) -> ConfigChange:
@@ -150,9 +149,7 @@ class SystemController(Controller):
         updated = with_stored(container.settings(), stored)
         await save_settings(container, stored)
         apply_settings(container, updated)
-        return ConfigChange(
-            settings=_redacted(updated), shadowed_by_environment=shadowed_keys(data)
-        )
+        return ConfigChange(settings=redacted(updated), shadowed_by_environment=shadowed_keys(data))
 
     @post("/system/config/validate", status_code=HTTP_200_OK)
     async def validate_config(self, state: State, data: dict[str, Any]) -> ConfigCheck:
@@ -188,13 +185,3 @@ def _market_health(market: object, settings: Settings) -> MarketDataHealth:
         last_error=health.last_error,
         last_error_at=health.last_error_at,
     )
-
-
-def _redacted(settings: Settings) -> Settings:
-    sections: dict[str, Any] = {}
-    for key in SECRET_KEYS:
-        section, name = key.split(".")
-        current = sections.get(section, getattr(settings, section))
-        if getattr(current, name) is not None:
-            sections[section] = msgspec.structs.replace(current, **{name: REDACTED})
-    return msgspec.structs.replace(settings, **sections)
