@@ -110,18 +110,14 @@ def is_loopback(host: str) -> bool:
 
 
 def build_app(settings: Settings) -> Any:
-    """Logging first (so building the container logs as JSON), then the app, then
-    logging again: Litestar's default logging config re-points the root logger
-    when the app is created, and we want every line to be redacted JSON."""
+    """Logging first, so building the container already logs as redacted JSON (the app
+    leaves logging alone: ``create_app`` passes ``logging_config=None``)."""
     from adapters.container import build_container
     from adapters.http.app import create_app
     from adapters.http.logging_config import configure_logging, settings_secrets
 
-    secrets = settings_secrets(settings)
-    configure_logging(settings.server.log_level, secrets)
-    app = create_app(build_container(settings))
-    configure_logging(settings.server.log_level, secrets)
-    return app
+    configure_logging(settings.server.log_level, settings_secrets(settings))
+    return create_app(build_container(settings))
 
 
 def run_server(app: Any, host: str, port: int, log_level: str) -> bool:

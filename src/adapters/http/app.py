@@ -67,7 +67,7 @@ def create_app(container: Container, *, manage_database: bool = True) -> Litesta
         request_max_body_size=settings.server.max_body_bytes,
         openapi_config=_openapi(bool(settings.server.api_token)),
         plugins=SCHEMA_PLUGINS,
-        state=State({"container": container, "started_at": time.monotonic()}),
+        state=State({"container": container}),
         debug=False,
         logging_config=None,  # the process configures logging (JSON, secrets redacted)
     )
