@@ -14,7 +14,7 @@ from wheel_core.app import (
     WheelService,
 )
 from wheel_core.domain.enums import OptionType, RiskLevel, WheelState
-from wheel_core.domain.errors import ConflictError, MarketDataError
+from wheel_core.domain.errors import ConflictError, MarketDataError, ValidationError
 from wheel_core.market import OptionChain, OptionQuote, PriceBar
 from wheel_core.performance import Period
 from wheel_core.ports import SnapshotQuery
@@ -171,6 +171,18 @@ async def test_pnl_history_and_latest_snapshots(service: WheelService, clock: Fa
     assert history[-1].unrealized_pnl == D("150.00")
     latest = await service.latest_snapshots()
     assert [s.day for s in latest] == [date(2026, 1, 6)]
+
+
+async def test_snapshot_filters_take_the_symbol_as_a_ticker(
+    service: WheelService, clock: FakeClock
+) -> None:
+    await open_put(service, "95")
+    await service.take_snapshot()
+    listed = await service.list_snapshots(SnapshotQuery(symbol=" aapl "))
+    assert [s.symbol for s in listed.items] == ["AAPL"]
+    assert len(await service.pnl_history(SnapshotQuery(symbol="aapl"))) == 1
+    with pytest.raises(ValidationError, match="symbol must be a ticker"):
+        await service.list_snapshots(SnapshotQuery(symbol="not a ticker"))
 
 
 async def test_performance_of_the_worked_example(service: WheelService, clock: FakeClock) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 import msgspec
 
@@ -47,7 +48,7 @@ from wheel_core.domain.rules import (
     expiration_close,
     expiry_outcome,
 )
-from wheel_core.ports import Clock, TradeQuery, UnitOfWork, UnitOfWorkFactory
+from wheel_core.ports import Clock, SnapshotQuery, TradeQuery, UnitOfWork, UnitOfWorkFactory
 
 
 class _Ledger(msgspec.Struct):
@@ -57,6 +58,17 @@ class _Ledger(msgspec.Struct):
     trades: list[Trade]
     moves: list[ShareMove]
     holdings: Holdings
+
+
+Q = TypeVar("Q", TradeQuery, SnapshotQuery)
+
+
+def ticker_query(query: Q) -> Q:
+    """The query with its symbol as a ticker, as list_wheels and find_wheel take it:
+    "aapl" finds AAPL's trades and snapshots; text that is no ticker is refused."""
+    if query.symbol is None:
+        return query
+    return msgspec.structs.replace(query, symbol=normalize_symbol(query.symbol))
 
 
 class Bookkeeping:
@@ -359,7 +371,7 @@ class Bookkeeping:
             return TradeView.of(await self._trade(uow, trade_id))
 
     async def list_trades(self, query: TradeQuery | None = None) -> Page[TradeView]:
-        query = self._trade_query(query)
+        query = ticker_query(query or TradeQuery())
         async with self._uow() as uow:
             trades = await uow.trades.list(query)
             total = await uow.trades.count(query)
@@ -600,14 +612,6 @@ class Bookkeeping:
             if portfolio.is_default:
                 portfolio.is_default = False
                 await uow.portfolios.update(portfolio)
-
-    @staticmethod
-    def _trade_query(query: TradeQuery | None) -> TradeQuery:
-        """As list_wheels and find_wheel do: "aapl" finds the AAPL trades."""
-        query = query or TradeQuery()
-        if query.symbol is None:
-            return query
-        return msgspec.structs.replace(query, symbol=normalize_symbol(query.symbol))
 
     @staticmethod
     async def _portfolio(uow: UnitOfWork, portfolio_id: int) -> Portfolio:

@@ -20,7 +20,7 @@ from decimal import Decimal
 import msgspec
 
 from wheel_core import pricing
-from wheel_core.app.bookkeeping import Bookkeeping
+from wheel_core.app.bookkeeping import Bookkeeping, ticker_query
 from wheel_core.app.config import CoreSettings
 from wheel_core.app.views import (
     Page,
@@ -143,7 +143,7 @@ class WheelService(Bookkeeping):
         return SnapshotRun(day=day, snapshots=stored, failures=failures)
 
     async def list_snapshots(self, query: SnapshotQuery | None = None) -> Page[Snapshot]:
-        query = query or SnapshotQuery()
+        query = ticker_query(query or SnapshotQuery())
         async with self._uow() as uow:
             items = await uow.snapshots.list(query)
             total = await uow.snapshots.count(query)
@@ -185,7 +185,9 @@ class WheelService(Bookkeeping):
         """Realized and unrealized P&L per day, from the daily snapshots."""
         async with self._uow() as uow:
             snapshots = await uow.snapshots.list(
-                msgspec.structs.replace(query or SnapshotQuery(), offset=0, limit=None)
+                msgspec.structs.replace(
+                    ticker_query(query or SnapshotQuery()), offset=0, limit=None
+                )
             )
         return pnl_history(snapshots)
 
@@ -197,7 +199,7 @@ class WheelService(Bookkeeping):
 
     async def export_trades_csv(self, query: TradeQuery | None = None) -> Iterator[str]:
         async with self._uow() as uow:
-            trades = await uow.trades.list(self._trade_query(query))
+            trades = await uow.trades.list(ticker_query(query or TradeQuery()))
         return trades_csv(trades)
 
     async def export_performance_csv(
