@@ -11,7 +11,7 @@ import pytest
 from httpx import Response
 from litestar.testing import AsyncTestClient
 
-from adapters.http.controllers.trades import TradeOutcome
+from adapters.http.filters import TradeOutcome
 from wheel_core.domain.enums import Outcome
 from wheel_core.testing.fakes import FakeClock
 

@@ -12,9 +12,9 @@ from litestar import Controller, get
 from litestar.params import Parameter
 from litestar.response import Stream
 
+from adapters.http.filters import SNAPSHOT_FILTERS, TRADE_FILTERS
 from adapters.http.params import MAX_ID, Id
 from wheel_core.app.service import WheelService
-from wheel_core.domain.enums import OptionType
 from wheel_core.performance import PerformanceReport, Period, PnlPoint, SymbolPerformance
 from wheel_core.ports import SnapshotQuery, TradeQuery
 
@@ -94,72 +94,17 @@ class PerformanceController(Controller):
             symbols=report.by_symbol,
         )
 
-    @get("/performance/history")
+    @get("/performance/history", dependencies=SNAPSHOT_FILTERS)
     async def pnl_history(
-        self,
-        service: WheelService,
-        wheel_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this wheel.")
-        ] = None,
-        portfolio_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this portfolio's wheels.")
-        ] = None,
-        symbol: Annotated[str | None, Parameter(description="Only this symbol's wheels.")] = None,
-        day_from: Annotated[date | None, Parameter(description="From this day on.")] = None,
-        day_to: Annotated[date | None, Parameter(description="Up to this day.")] = None,
+        self, service: WheelService, snapshot_filters: SnapshotQuery
     ) -> list[PnlPoint]:
         """Realized and unrealized P&L per day, summed from the daily snapshots."""
-        return await service.pnl_history(
-            SnapshotQuery(
-                wheel_id=wheel_id,
-                portfolio_id=portfolio_id,
-                symbol=symbol,
-                day_from=day_from,
-                day_to=day_to,
-            )
-        )
+        return await service.pnl_history(snapshot_filters)
 
-    @get("/export/trades.csv", media_type=CSV)
-    async def export_trades(
-        self,
-        service: WheelService,
-        wheel_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this wheel's trades.")
-        ] = None,
-        portfolio_id: Annotated[
-            int | None,
-            Parameter(ge=1, le=MAX_ID, description="Only trades of this portfolio's wheels."),
-        ] = None,
-        symbol: Annotated[str | None, Parameter(description="Only trades on this symbol.")] = None,
-        option_type: Annotated[
-            OptionType | None, Parameter(description="Only puts or only calls.")
-        ] = None,
-        outcome: Annotated[
-            str | None,
-            Parameter(
-                description="How the trade ended: expired_worthless, assigned, called_away, "
-                "closed_early, rolled — or open for trades still open."
-            ),
-        ] = None,
-        opened_from: Annotated[
-            date | None, Parameter(description="Opened on or after this day (UTC).")
-        ] = None,
-        opened_to: Annotated[
-            date | None, Parameter(description="Opened on or before this day (UTC).")
-        ] = None,
-    ) -> Stream:
+    @get("/export/trades.csv", media_type=CSV, dependencies=TRADE_FILTERS)
+    async def export_trades(self, service: WheelService, trade_filters: TradeQuery) -> Stream:
         """The matching trades as a CSV file, one row per trade, streamed."""
-        lines = await service.export_trades_csv(
-            TradeQuery(
-                wheel_id=wheel_id,
-                portfolio_id=portfolio_id,
-                symbol=symbol,
-                option_type=option_type,
-                outcome=outcome,
-                opened_from=opened_from,
-                opened_to=opened_to,
-            )
-        )
+        lines = await service.export_trades_csv(trade_filters)
         return _attachment(lines, "trades.csv")
 
     @get("/export/performance.csv", media_type=CSV)

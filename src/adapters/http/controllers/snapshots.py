@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED
 
+from adapters.http.filters import SNAPSHOT_FILTERS
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
 from adapters.http.params import MAX_ID
 from wheel_core.app.service import WheelService
@@ -21,40 +22,17 @@ class SnapshotController(Controller):
     path = "/snapshots"
     tags = ["snapshots"]
 
-    @get("/")
+    @get("/", dependencies=SNAPSHOT_FILTERS)
     async def list_snapshots(
         self,
         service: WheelService,
-        wheel_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this wheel's snapshots.")
-        ] = None,
-        portfolio_id: Annotated[
-            int | None,
-            Parameter(ge=1, le=MAX_ID, description="Only snapshots of this portfolio's wheels."),
-        ] = None,
-        symbol: Annotated[
-            str | None, Parameter(description="Only snapshots of this symbol.")
-        ] = None,
-        day_from: Annotated[
-            date | None, Parameter(description="Taken on or after this day.")
-        ] = None,
-        day_to: Annotated[
-            date | None, Parameter(description="Taken on or before this day.")
-        ] = None,
+        snapshot_filters: SnapshotQuery,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> Page[Snapshot]:
         """Recorded daily snapshots, filtered; ``total`` counts every match."""
         return await service.list_snapshots(
-            SnapshotQuery(
-                wheel_id=wheel_id,
-                portfolio_id=portfolio_id,
-                symbol=symbol,
-                day_from=day_from,
-                day_to=day_to,
-                offset=offset,
-                limit=limit,
-            )
+            msgspec.structs.replace(snapshot_filters, offset=offset, limit=limit)
         )
 
     @get("/latest")

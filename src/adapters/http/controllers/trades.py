@@ -3,15 +3,13 @@ assigned)."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
-
+import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from adapters.http.filters import TRADE_FILTERS
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
-from adapters.http.params import MAX_ID, Id
+from adapters.http.params import Id
 from wheel_core.app.commands import (
     AssignTrade,
     CloseTrade,
@@ -22,14 +20,7 @@ from wheel_core.app.commands import (
 )
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import Page, TradeView
-from wheel_core.domain.checks import SYMBOL_PATTERN
-from wheel_core.domain.enums import OptionType
 from wheel_core.ports import TradeQuery
-
-TradeOutcome = Literal[
-    "open", "expired_worthless", "assigned", "called_away", "closed_early", "rolled"
-]
-"""An :class:`~wheel_core.domain.enums.Outcome` value, or ``open`` for trades still open."""
 
 
 class TradeController(Controller):
@@ -55,55 +46,17 @@ class TradeController(Controller):
         await service.get_wheel(wheel_id)
         return await service.list_trades(TradeQuery(wheel_id=wheel_id, offset=offset, limit=limit))
 
-    @get("/trades")
+    @get("/trades", dependencies=TRADE_FILTERS)
     async def list_trades(
         self,
         service: WheelService,
-        wheel_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this wheel's trades.")
-        ] = None,
-        portfolio_id: Annotated[
-            int | None,
-            Parameter(ge=1, le=MAX_ID, description="Only trades of this portfolio's wheels."),
-        ] = None,
-        symbol: Annotated[
-            str | None,
-            Parameter(pattern=SYMBOL_PATTERN, description="Only trades on this symbol."),
-        ] = None,
-        option_type: Annotated[
-            OptionType | None, Parameter(description="Only puts or only calls.")
-        ] = None,
-        outcome: Annotated[
-            TradeOutcome | None,
-            Parameter(description="How the trade ended, or open for trades still open."),
-        ] = None,
-        is_open: Annotated[
-            bool | None,
-            Parameter(description="true: open trades only; false: ended trades only."),
-        ] = None,
-        opened_from: Annotated[
-            date | None, Parameter(description="Opened on or after this day (UTC).")
-        ] = None,
-        opened_to: Annotated[
-            date | None, Parameter(description="Opened on or before this day (UTC).")
-        ] = None,
+        trade_filters: TradeQuery,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> Page[TradeView]:
         """Trades across all wheels and portfolios, oldest first; ``total`` counts every match."""
         return await service.list_trades(
-            TradeQuery(
-                wheel_id=wheel_id,
-                portfolio_id=portfolio_id,
-                symbol=symbol,
-                option_type=option_type,
-                outcome=outcome,
-                is_open=is_open,
-                opened_from=opened_from,
-                opened_to=opened_to,
-                offset=offset,
-                limit=limit,
-            )
+            msgspec.structs.replace(trade_filters, offset=offset, limit=limit)
         )
 
     @get("/trades/{trade_id:int}")
