@@ -206,3 +206,16 @@ async def test_the_docs_are_served(api: AsyncTestClient) -> None:
     assert create["properties"]["capital"]["minimum"] == 0
     responses = schema["paths"]["/api/v1/portfolios"]["post"]["responses"]
     assert "application/problem+json" in responses["default"]["content"]
+
+
+async def test_ids_and_offsets_beyond_64_bits_are_refused_not_crashed(api: AsyncTestClient) -> None:
+    too_big = 2**63
+    for path in (
+        f"/api/v1/trades?offset={too_big}",
+        f"/api/v1/snapshots?offset={too_big}",
+        f"/api/v1/wheels/{too_big}",
+        f"/api/v1/trades?portfolio_id={too_big}",
+    ):
+        response = await api.get(path)
+        assert response.status_code == 400, path
+        assert response.headers["content-type"] == PROBLEM

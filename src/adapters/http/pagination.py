@@ -8,6 +8,7 @@ from typing import Annotated, TypeVar
 
 from litestar.params import Parameter
 
+from adapters.http.params import MAX_ID
 from wheel_core.app.views import Page
 
 T = TypeVar("T")
@@ -16,7 +17,10 @@ MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
 
 Limit = Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="Items per page (at most 500).")]
-Offset = Annotated[int, Parameter(ge=0, description="Items to skip before the page starts.")]
+Offset = Annotated[
+    int, Parameter(ge=0, le=MAX_ID, description="Items to skip before the page starts.")
+]
+"""Bounded like ids: the database takes an offset as a signed 64-bit integer."""
 
 
 def page_of(items: Sequence[T], offset: int, limit: int) -> Page[T]:
