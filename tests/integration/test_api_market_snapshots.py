@@ -7,22 +7,19 @@ fake clock's Tue 2026-11-24 15:00 UTC (AAPL 261.73). Bodies are parsed with
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import msgspec
 import pytest
+from api_responses import API, assert_problem, body
 from litestar.testing import AsyncTestClient
 
 from adapters.container import Container
 from wheel_core.app.commands import CloseTrade, CreatePortfolio, OpenWheel, RecordTrade
 from wheel_core.domain.enums import OptionType
 from wheel_core.testing.fakes import FakeClock
-
-API = "/api/v1"
-PROBLEM = "application/problem+json"
 
 
 class Book(msgspec.Struct, frozen=True, kw_only=True):
@@ -33,20 +30,6 @@ class Book(msgspec.Struct, frozen=True, kw_only=True):
     """Growth portfolio: a put closed for a loss of 50.00, now idle."""
     zzzzq: int
     """Default portfolio: a symbol the simulated market does not list."""
-
-
-def body(response: Any) -> Any:
-    """The JSON body with every non-integer number as an exact ``Decimal``."""
-    return json.loads(response.text, parse_float=Decimal)
-
-
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    problem: dict[str, Any] = response.json()
-    assert problem["status"] == status
-    assert problem["detail"]
-    return problem
 
 
 @pytest.fixture

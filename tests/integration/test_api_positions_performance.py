@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import msgspec
 import pytest
+from api_responses import API, assert_problem, body
 from litestar.testing import AsyncTestClient
 
 from adapters.container import Container
 from wheel_core.app.commands import CloseTrade, CreatePortfolio, OpenWheel, RecordTrade
 from wheel_core.domain.enums import OptionType
 from wheel_core.export import PERFORMANCE_COLUMNS, TOTAL_ROW, TRADE_COLUMNS
-
-API = "/api/v1"
-PROBLEM = "application/problem+json"
 
 
 class Book(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,20 +44,6 @@ class Book(msgspec.Struct, frozen=True, kw_only=True):
 
 def at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 15, 0, tzinfo=UTC)
-
-
-def body(response: Any) -> Any:
-    """The JSON body with every non-integer number as an exact ``Decimal``."""
-    return json.loads(response.text, parse_float=Decimal)
-
-
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    problem: dict[str, Any] = response.json()
-    assert problem["status"] == status
-    assert problem["detail"]
-    return problem
 
 
 @pytest.fixture

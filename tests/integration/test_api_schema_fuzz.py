@@ -38,7 +38,7 @@ from schemathesis.specs.openapi.checks import (
 from adapters.container import build_container
 from adapters.http.app import create_app
 from adapters.settings import convert
-from conftest import API_NOW  # type: ignore[import-not-found]
+from conftest import API_NOW
 from wheel_core.testing.fakes import FakeClock
 
 _DIRECTORY = tempfile.TemporaryDirectory(prefix="wheel-fuzz-")

@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from api_responses import PROBLEM
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -10,8 +11,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from adapters.container import Container, build_container
 from adapters.http.app import create_app
 from adapters.settings import convert
-
-PROBLEM = "application/problem+json"
 
 
 async def test_health_is_ok_on_the_embedded_defaults(api: AsyncTestClient) -> None:

@@ -2,12 +2,12 @@
 rolls, closes, corrections and deletes, the filters of ``/trades``, and every error as
 ``application/problem+json``."""
 
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, get_args
 
 import pytest
+from api_responses import API, assert_problem, body
 from httpx import Response
 from litestar.testing import AsyncTestClient
 
@@ -15,8 +15,6 @@ from adapters.http.filters import TradeOutcome
 from wheel_core.domain.enums import Outcome
 from wheel_core.testing.fakes import FakeClock
 
-API = "/api/v1"
-PROBLEM = "application/problem+json"
 PUT_EXPIRY = "2026-12-18"
 CALL_EXPIRY = "2027-01-15"
 AFTER_PUT_EXPIRY = datetime(2026, 12, 18, 21, 30, tzinfo=UTC)
@@ -24,25 +22,11 @@ AFTER_PUT_EXPIRY = datetime(2026, 12, 18, 21, 30, tzinfo=UTC)
 AFTER_CALL_EXPIRY = datetime(2027, 1, 15, 21, 30, tzinfo=UTC)
 
 
-def body(response: Response) -> Any:
-    """The JSON with every non-integer number as an exact ``Decimal``."""
-    return json.loads(response.text, parse_float=Decimal)
-
-
 async def post_raw(api: AsyncTestClient, path: str, raw: str) -> Response:
     """POST JSON text as written, so ``2.00`` reaches the server as ``2.00``."""
     return await api.post(
         f"{API}{path}", content=raw.encode(), headers={"content-type": "application/json"}
     )
-
-
-def problem(response: Response, status: int, detail: str = "") -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    found: dict[str, Any] = response.json()
-    assert found["status"] == status
-    assert detail in found["detail"]
-    return found
 
 
 async def open_wheel(api: AsyncTestClient, symbol: str = "AAPL", **fields: Any) -> dict[str, Any]:
@@ -224,9 +208,9 @@ async def test_a_roll_chains_its_legs_and_a_close_ends_the_chain(
     assert chain["realized_pnl"] == Decimal("50.00")
 
     # A leg that was rolled into another cannot be deleted: the chain would break.
-    problem(await api.delete(f"{API}/trades/{first['id']}"), 409, "rolled into")
+    assert_problem(await api.delete(f"{API}/trades/{first['id']}"), 409, "rolled into")
     # Only the open leg can be rolled or ended.
-    problem(
+    assert_problem(
         await api.post(f"{API}/trades/{first['id']}/close", json={"price": "0.10"}),
         409,
         "already ended",
@@ -262,18 +246,22 @@ async def test_a_correction_that_breaks_the_history_is_refused(api: AsyncTestCli
     )
     assert closed.status_code == 200, closed.text
 
-    problem(
+    assert_problem(
         await api.patch(f"{API}/trades/{trade['id']}", json={"closed_at": "2026-11-20T18:00:00Z"}),
         409,
         "cannot close before it opens",
     )
-    problem(
+    assert_problem(
         await api.patch(f"{API}/trades/{trade['id']}", json={"expiration": "2026-01-02"}),
         422,
         "before the trade opens",
     )
-    problem(await api.patch(f"{API}/trades/{trade['id']}", json={"strike": "-5"}), 400, "strike")
-    problem(await api.patch(f"{API}/trades/{trade['id']}", json={"symbol": "X"}), 400, "symbol")
+    assert_problem(
+        await api.patch(f"{API}/trades/{trade['id']}", json={"strike": "-5"}), 400, "strike"
+    )
+    assert_problem(
+        await api.patch(f"{API}/trades/{trade['id']}", json={"symbol": "X"}), 400, "symbol"
+    )
     unchanged = body(await api.get(f"{API}/trades/{trade['id']}"))
     assert unchanged["closed_at"] == "2026-11-24T18:00:00Z"
     assert unchanged["expiration"] == PUT_EXPIRY
@@ -287,7 +275,9 @@ async def test_deleting_a_mistaken_trade_restores_the_wheel(api: AsyncTestClient
     deleted = await api.delete(f"{API}/trades/{trade['id']}")
     assert deleted.status_code == 204
     assert deleted.content == b""
-    problem(await api.get(f"{API}/trades/{trade['id']}"), 404, f"trade {trade['id']} not found")
+    assert_problem(
+        await api.get(f"{API}/trades/{trade['id']}"), 404, f"trade {trade['id']} not found"
+    )
     wheel = body(await api.get(f"{API}/wheels/{wheel_id}"))
     assert wheel["state"] == "idle"
     assert wheel["total_premium"] == 0
@@ -330,7 +320,7 @@ async def test_a_call_on_an_idle_wheel_is_an_invalid_transition(api: AsyncTestCl
         f"{API}/wheels/{wheel_id}/trades",
         json={"option_type": "call", "strike": "105", "expiration": PUT_EXPIRY, "premium": "1"},
     )
-    found = problem(refused, 409, "cannot sell call while the wheel is idle")
+    found = assert_problem(refused, 409, "cannot sell call while the wheel is idle")
     assert found["code"] == "invalid_transition"
     assert found["state"] == "idle"
     assert found["allowed_actions"] == ["sell_put", "import_shares", "archive"]
@@ -342,12 +332,12 @@ async def test_trade_rules_refuse_with_a_clear_status(
 ) -> None:
     wheel_id = (await open_wheel(api, capital="5000"))["id"]
     uncovered = {"option_type": "put", "strike": "100", "expiration": PUT_EXPIRY, "premium": "1"}
-    problem(
+    assert_problem(
         await api.post(f"{API}/wheels/{wheel_id}/trades", json=uncovered),
         409,
         "cash-secured put needs 100",
     )
-    problem(
+    assert_problem(
         await api.post(
             f"{API}/wheels/{wheel_id}/trades", json={**uncovered, "expiration": "2026-11-20"}
         ),
@@ -357,16 +347,18 @@ async def test_trade_rules_refuse_with_a_clear_status(
     trade = await sell_put(api, wheel_id, allow_exceeding_capital=True)
 
     # A second option while one is open is a transition the state does not allow.
-    problem(await api.post(f"{API}/wheels/{wheel_id}/trades", json=uncovered), 409, "put_open")
+    assert_problem(
+        await api.post(f"{API}/wheels/{wheel_id}/trades", json=uncovered), 409, "put_open"
+    )
     # Before its expiration day an option cannot expire.
-    problem(
+    assert_problem(
         await api.post(f"{API}/trades/{trade['id']}/expire", json={"price_at_expiry": "90"}),
         409,
         f"expires on {PUT_EXPIRY}",
     )
     api_clock.set(AFTER_PUT_EXPIRY)
     # Exactly at the strike, the user must say whether it was assigned.
-    problem(
+    assert_problem(
         await api.post(f"{API}/trades/{trade['id']}/expire", json={"price_at_expiry": "100"}),
         422,
         "equals the strike",
@@ -376,12 +368,12 @@ async def test_trade_rules_refuse_with_a_clear_status(
     )
     assert worthless.status_code == 200, worthless.text
     assert body(worthless)["outcome"] == "expired_worthless"
-    problem(
+    assert_problem(
         await api.post(f"{API}/trades/{trade['id']}/expire", json={"price_at_expiry": "90"}),
         409,
         "cannot expire while the wheel is idle",
     )
-    problem(
+    assert_problem(
         await api.post(
             f"{API}/trades/{trade['id']}/roll",
             json={"close_price": "0", "strike": "90", "expiration": CALL_EXPIRY, "premium": "1"},
@@ -450,15 +442,15 @@ async def test_a_bad_body_is_a_400_naming_the_field(
     api: AsyncTestClient, path: str, payload: dict[str, Any], field: str
 ) -> None:
     wheel_id = (await open_wheel(api, "SPY", capital="100000"))["id"]
-    found = problem(await api.post(API + path.format(id=wheel_id), json=payload), 400, field)
+    found = assert_problem(await api.post(API + path.format(id=wheel_id), json=payload), 400, field)
     assert found["code"] == "invalid_request"
     assert body(await api.get(f"{API}/wheels/{wheel_id}/trades"))["total"] == 0
 
 
 async def test_malformed_json_is_a_400(api: AsyncTestClient) -> None:
     wheel_id = (await open_wheel(api, capital="10000"))["id"]
-    problem(await post_raw(api, f"/wheels/{wheel_id}/trades", '{"option_type": "put",'), 400)
-    problem(await post_raw(api, "/trades/1/close", "[1, 2]"), 400)
+    assert_problem(await post_raw(api, f"/wheels/{wheel_id}/trades", '{"option_type": "put",'), 400)
+    assert_problem(await post_raw(api, "/trades/1/close", "[1, 2]"), 400)
 
 
 @pytest.mark.parametrize(
@@ -506,7 +498,7 @@ async def test_unknown_ids_are_404_problems(
     api: AsyncTestClient, method: str, path: str, payload: dict[str, Any] | None, detail: str
 ) -> None:
     response = await api.request(method, API + path, json=payload)
-    found = problem(response, 404, detail)
+    found = assert_problem(response, 404, detail)
     assert found["detail"] == detail
     assert found["code"] == "not_found"
     assert found["instance"] == API + path
@@ -537,7 +529,7 @@ async def test_wheels_open_in_the_default_portfolio_or_the_one_in_the_path(
         f"{API}/portfolios/{ira}/wheels", json={"symbol": "MSFT", "portfolio_id": ira}
     )
     assert same.status_code == 201, same.text
-    found = problem(
+    found = assert_problem(
         await api.post(
             f"{API}/portfolios/{ira}/wheels",
             json={"symbol": "NVDA", "portfolio_id": default["portfolio_id"]},
@@ -547,7 +539,7 @@ async def test_wheels_open_in_the_default_portfolio_or_the_one_in_the_path(
     )
     assert found["code"] == "invalid"
 
-    problem(
+    assert_problem(
         await api.post(f"{API}/portfolios/{ira}/wheels", json={"symbol": "AAPL"}),
         409,
         "AAPL already has an active wheel in portfolio 'IRA'",
@@ -572,7 +564,7 @@ async def test_wheels_starting_from_shares_and_share_moves(api: AsyncTestClient)
     )
 
     wheel_id = (await open_wheel(api, "PEP"))["id"]
-    problem(
+    assert_problem(
         await api.post(f"{API}/wheels/{wheel_id}/shares/sell", json={"price": "10"}),
         409,
         "cannot sell shares while the wheel is idle",
@@ -582,7 +574,7 @@ async def test_wheels_starting_from_shares_and_share_moves(api: AsyncTestClient)
     )
     assert imported.status_code == 200, imported.text
     assert (body(imported)["state"], body(imported)["shares"]) == ("holding_shares", 200)
-    problem(
+    assert_problem(
         await api.post(
             f"{API}/wheels/{wheel_id}/shares/import", json={"shares": 100, "cost_basis": "1"}
         ),
@@ -609,12 +601,16 @@ async def test_updating_archiving_and_deleting_a_wheel(api: AsyncTestClient) -> 
     assert body(updated)["profile"] == "moderate"
     profiled = body(await api.patch(f"{API}/wheels/{wheel_id}", json={"profile": "aggressive"}))
     assert (profiled["profile"], profiled["capital"]) == ("aggressive", Decimal("15000.75"))
-    problem(await api.patch(f"{API}/wheels/{wheel_id}", json={"profile": "reckless"}), 400)
-    problem(await api.patch(f"{API}/wheels/{wheel_id}", json={"capital": "-1"}), 400, "capital")
-    problem(await api.patch(f"{API}/wheels/{wheel_id}", json={"state": "idle"}), 400, "state")
+    assert_problem(await api.patch(f"{API}/wheels/{wheel_id}", json={"profile": "reckless"}), 400)
+    assert_problem(
+        await api.patch(f"{API}/wheels/{wheel_id}", json={"capital": "-1"}), 400, "capital"
+    )
+    assert_problem(
+        await api.patch(f"{API}/wheels/{wheel_id}", json={"state": "idle"}), 400, "state"
+    )
 
     trade = await sell_put(api, wheel_id)
-    problem(
+    assert_problem(
         await api.post(f"{API}/wheels/{wheel_id}/archive"),
         409,
         "cannot archive while the wheel is put_open",
@@ -627,8 +623,8 @@ async def test_updating_archiving_and_deleting_a_wheel(api: AsyncTestClient) -> 
     assert body(archived)["allowed_actions"] == []
     state = body(await api.get(f"{API}/wheels/{wheel_id}/state"))
     assert (state["active"], state["allowed_actions"]) == (False, [])
-    problem(await api.post(f"{API}/wheels/{wheel_id}/archive"), 409, "archived")
-    problem(await sell_put_response(api, wheel_id), 409, "archived")
+    assert_problem(await api.post(f"{API}/wheels/{wheel_id}/archive"), 409, "archived")
+    assert_problem(await sell_put_response(api, wheel_id), 409, "archived")
 
     # An archived symbol can be wheeled again.
     again = await open_wheel(api, "AMD")
@@ -636,7 +632,7 @@ async def test_updating_archiving_and_deleting_a_wheel(api: AsyncTestClient) -> 
 
     deleted = await api.delete(f"{API}/wheels/{wheel_id}")
     assert deleted.status_code == 204
-    problem(await api.get(f"{API}/wheels/{wheel_id}"), 404, f"wheel {wheel_id} not found")
+    assert_problem(await api.get(f"{API}/wheels/{wheel_id}"), 404, f"wheel {wheel_id} not found")
 
 
 async def sell_put_response(api: AsyncTestClient, wheel_id: int) -> Response:
@@ -650,7 +646,7 @@ async def test_deleting_a_wheel_deletes_its_trades(api: AsyncTestClient) -> None
     wheel_id = (await open_wheel(api, capital="10000"))["id"]
     trade = await sell_put(api, wheel_id)
     assert (await api.delete(f"{API}/wheels/{wheel_id}")).status_code == 204
-    problem(await api.get(f"{API}/trades/{trade['id']}"), 404)
+    assert_problem(await api.get(f"{API}/trades/{trade['id']}"), 404)
     assert body(await api.get(f"{API}/trades"))["total"] == 0
 
 
@@ -687,12 +683,12 @@ async def test_listing_wheels_filters_by_portfolio_symbol_status_and_state(
     )
     assert archived_in_ira["total"] == 0
 
-    problem(await api.get(f"{API}/wheels", params={"status": "gone"}), 400, "status")
-    problem(await api.get(f"{API}/wheels", params={"symbol": "no such!"}), 400, "symbol")
-    problem(await api.get(f"{API}/wheels", params={"state": "flying"}), 400, "state")
-    problem(await api.get(f"{API}/wheels", params={"limit": 0}), 400, "limit")
-    problem(await api.get(f"{API}/wheels", params={"limit": 501}), 400, "limit")
-    problem(await api.get(f"{API}/wheels", params={"offset": -1}), 400, "offset")
+    assert_problem(await api.get(f"{API}/wheels", params={"status": "gone"}), 400, "status")
+    assert_problem(await api.get(f"{API}/wheels", params={"symbol": "no such!"}), 400, "symbol")
+    assert_problem(await api.get(f"{API}/wheels", params={"state": "flying"}), 400, "state")
+    assert_problem(await api.get(f"{API}/wheels", params={"limit": 0}), 400, "limit")
+    assert_problem(await api.get(f"{API}/wheels", params={"limit": 501}), 400, "limit")
+    assert_problem(await api.get(f"{API}/wheels", params={"offset": -1}), 400, "offset")
 
 
 # ── /trades: filters and pagination ──────────────────────────────────────────
@@ -766,15 +762,19 @@ async def test_trades_filter_and_page_across_wheels_and_portfolios(api: AsyncTes
     assert '"total_premium":50.00' in listed.text
     assert '"pnl":60.00' in listed.text
 
-    problem(await api.get(f"{API}/trades", params={"outcome": "lost"}), 400, "outcome")
-    problem(await api.get(f"{API}/trades", params={"outcome": ""}), 400, "outcome")
-    problem(await api.get(f"{API}/trades", params={"symbol": "no such!"}), 400, "symbol")
-    problem(await api.get(f"{API}/trades", params={"option_type": "straddle"}), 400, "option_type")
-    problem(await api.get(f"{API}/trades", params={"opened_from": "yesterday"}), 400, "opened_from")
-    problem(await api.get(f"{API}/trades", params={"wheel_id": "x"}), 400, "wheel_id")
-    problem(await api.get(f"{API}/trades", params={"limit": 0}), 400, "limit")
-    problem(await api.get(f"{API}/trades", params={"limit": 501}), 400, "limit")
-    problem(await api.get(f"{API}/trades", params={"offset": -1}), 400, "offset")
+    assert_problem(await api.get(f"{API}/trades", params={"outcome": "lost"}), 400, "outcome")
+    assert_problem(await api.get(f"{API}/trades", params={"outcome": ""}), 400, "outcome")
+    assert_problem(await api.get(f"{API}/trades", params={"symbol": "no such!"}), 400, "symbol")
+    assert_problem(
+        await api.get(f"{API}/trades", params={"option_type": "straddle"}), 400, "option_type"
+    )
+    assert_problem(
+        await api.get(f"{API}/trades", params={"opened_from": "yesterday"}), 400, "opened_from"
+    )
+    assert_problem(await api.get(f"{API}/trades", params={"wheel_id": "x"}), 400, "wheel_id")
+    assert_problem(await api.get(f"{API}/trades", params={"limit": 0}), 400, "limit")
+    assert_problem(await api.get(f"{API}/trades", params={"limit": 501}), 400, "limit")
+    assert_problem(await api.get(f"{API}/trades", params={"offset": -1}), 400, "offset")
 
 
 async def test_wheel_and_trade_routes_are_documented(api: AsyncTestClient) -> None:
