@@ -62,7 +62,7 @@ def retry_policy(settings: MarketDataSettings) -> RetryPolicy:
     return RetryPolicy(attempts=settings.retry_attempts, requests_per_minute=per_minute)
 
 
-def schwab_market(settings: SchwabSettings, clock: Any) -> Any:
+def build_schwab_market(settings: SchwabSettings, clock: Any) -> Any:
     """The Schwab provider over the saved login; imported here only when chosen, so
     the default install needs no schwab-py."""
     from adapters.market_data.errors import AuthenticationError
@@ -94,7 +94,7 @@ class Container(containers.DeclarativeContainer):
     simulated_market = providers.Singleton(
         SimulatedMarket, clock, calendar, seed=settings.provided.market_data.seed
     )
-    schwab_market = providers.Singleton(schwab_market, settings.provided.schwab, clock)
+    schwab_market = providers.Singleton(build_schwab_market, settings.provided.schwab, clock)
     market_provider = providers.Selector(
         providers.Callable(lambda settings: settings.market_data.provider, settings),
         simulated=simulated_market,

@@ -19,7 +19,13 @@ from typing import Any
 
 import msgspec
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
-from litestar.openapi.spec import OpenAPIType, Reference, Schema
+from litestar.openapi.spec import (
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Reference,
+    Schema,
+)
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.typing import FieldDefinition
 
@@ -118,8 +124,6 @@ def document_problems(openapi: Any) -> None:
     Litestar documents its own 400 body; ours replaces it, and a ``default``
     response covers the rest (404, 409, 422, 500, 503 …).
     """
-    from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse
-
     openapi.components.schemas["Problem"] = PROBLEM
     reference = Reference(ref="#/components/schemas/Problem")
 

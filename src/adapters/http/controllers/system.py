@@ -14,12 +14,13 @@ from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.container import apply_settings, save_settings, stored_settings
+from adapters.container import Container, apply_settings, save_settings, stored_settings
 from adapters.http.dependencies import container_of
 from adapters.market_data.resilient import ProviderHealth, ResilientMarketData
 from adapters.persistence.database import sqlite_path
 from adapters.persistence.inspection import ping, row_counts
 from adapters.settings import (
+    Layer,
     Settings,
     SettingsError,
     check_runtime_only,
@@ -144,9 +145,7 @@ class SystemController(Controller):
         database, applied at once and kept across restarts. Body: the sections and keys
         to change, e.g. ``{"core": {"risk": {"medium_within_pct": 4}}}``."""
         container = container_of(state)
-        check_runtime_only(data)
-        stored = merge(await stored_settings(container), data)
-        updated = with_stored(container.settings(), stored)
+        stored, updated = await _proposed(container, data)
         await save_settings(container, stored)
         apply_settings(container, updated)
         return ConfigChange(settings=redacted(updated), shadowed_by_environment=shadowed_keys(data))
@@ -154,13 +153,19 @@ class SystemController(Controller):
     @post("/system/config/validate", status_code=HTTP_200_OK)
     async def validate_config(self, state: State, data: dict[str, Any]) -> ConfigCheck:
         """Would this change be accepted? Nothing is saved."""
-        container = container_of(state)
         try:
-            check_runtime_only(data)
-            with_stored(container.settings(), merge(await stored_settings(container), data))
+            await _proposed(container_of(state), data)
         except SettingsError as error:
             return ConfigCheck(valid=False, error=str(error))
         return ConfigCheck(valid=True)
+
+
+async def _proposed(container: Container, change: Layer) -> tuple[Layer, Settings]:
+    """The stored layer with ``change`` on top, and the settings it would give;
+    ``SettingsError`` when the change cannot be taken."""
+    check_runtime_only(change)
+    stored = merge(await stored_settings(container), change)
+    return stored, with_stored(container.settings(), stored)
 
 
 async def _database_health(engine: AsyncEngine) -> DatabaseHealth:
