@@ -12,7 +12,7 @@ discards them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -127,6 +127,11 @@ class ShareMoveRepository(Protocol):
     async def add(self, move: ShareMove) -> ShareMove: ...
     async def list_for_wheel(self, wheel_id: int) -> list[ShareMove]:
         """Moves of one wheel ordered by (at, id)."""
+        ...
+
+    async def list_for_wheels(self, wheel_ids: Collection[int]) -> list[ShareMove]:
+        """Moves of several wheels in one call, ordered by (wheel_id, at, id): what a list
+        of wheels needs, without a round trip per wheel."""
         ...
 
     async def delete(self, move_id: int) -> None: ...

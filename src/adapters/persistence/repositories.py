@@ -8,6 +8,7 @@ a message for humans, never a raw driver error.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 import msgspec
@@ -247,8 +248,15 @@ class SqlShareMoveRepository(_Repository):
         return await self._insert(move)
 
     async def list_for_wheel(self, wheel_id: int) -> list[ShareMove]:
+        return await self.list_for_wheels([wheel_id])
+
+    async def list_for_wheels(self, wheel_ids: Collection[int]) -> list[ShareMove]:
+        if not wheel_ids:
+            return []
         c = self.table.c
-        statement = select(self.table).where(c.wheel_id == wheel_id).order_by(c.at, c.id)
+        statement = (
+            select(self.table).where(c.wheel_id.in_(wheel_ids)).order_by(c.wheel_id, c.at, c.id)
+        )
         return await self._all(ShareMove, statement)
 
     async def delete(self, move_id: int) -> None:

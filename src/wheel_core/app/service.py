@@ -34,7 +34,7 @@ from wheel_core.domain.checks import normalize_symbol
 from wheel_core.domain.entities import Snapshot, Trade, Wheel
 from wheel_core.domain.enums import OptionType, RiskLevel, WheelState
 from wheel_core.domain.errors import ConflictError, DomainError, MarketDataError, ValidationError
-from wheel_core.domain.lifecycle import Holdings, replay
+from wheel_core.domain.lifecycle import Holdings
 from wheel_core.domain.money import cents
 from wheel_core.domain.rules import exchange_date
 from wheel_core.export import performance_csv, trades_csv
@@ -279,16 +279,8 @@ class WheelService(Bookkeeping):
         if portfolio_id is not None:
             await self._portfolio(uow, portfolio_id)
         wheels = await uow.wheels.list(portfolio_id=portfolio_id, active=active)
-        trades_by_wheel: dict[int, list[Trade]] = {}
-        for trade in await uow.trades.list(TradeQuery(portfolio_id=portfolio_id)):
-            trades_by_wheel.setdefault(trade.wheel_id, []).append(trade)
-        books = []
-        for wheel in wheels:
-            assert wheel.id is not None
-            trades = trades_by_wheel.get(wheel.id, [])
-            moves = await uow.share_moves.list_for_wheel(wheel.id)
-            books.append(_Book(wheel=wheel, trades=trades, holdings=replay(trades, moves)))
-        return books
+        ledgers = await self._ledgers(uow, wheels, TradeQuery(portfolio_id=portfolio_id))
+        return [_Book(wheel=one.wheel, trades=one.trades, holdings=one.holdings) for one in ledgers]
 
     async def _option_mark(self, trade: Trade) -> Decimal | None:
         """The open option's mid, if the chain lists it; a missing mark is not an error."""

@@ -298,7 +298,7 @@ class StorageContract:
                     at=T0,
                 )
             )
-            await uow.share_moves.add(
+            elsewhere = await uow.share_moves.add(
                 ShareMove(
                     wheel_id=other.id,
                     kind=ShareMoveKind.IMPORTED,
@@ -310,6 +310,11 @@ class StorageContract:
             await uow.commit()
         async with uow_factory() as uow:
             assert await uow.share_moves.list_for_wheel(wheel.id) == [buy, sale]
+            both = await uow.share_moves.list_for_wheels([other.id, wheel.id])
+            assert [m for m in both if m.wheel_id == wheel.id] == [buy, sale]
+            assert [m for m in both if m.wheel_id == other.id] == [elsewhere]
+            assert [m.wheel_id for m in both] == sorted(m.wheel_id for m in both)
+            assert await uow.share_moves.list_for_wheels([]) == []
             assert buy.id is not None
             await uow.share_moves.delete(buy.id)
             await uow.commit()

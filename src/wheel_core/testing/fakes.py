@@ -10,7 +10,7 @@ are assigned on add — and pass the same contract suites
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from types import TracebackType
@@ -217,8 +217,15 @@ class FakeShareMoveRepository(_Repository):
         return self._insert(move)
 
     async def list_for_wheel(self, wheel_id: int) -> list[ShareMove]:
+        return await self.list_for_wheels([wheel_id])
+
+    async def list_for_wheels(self, wheel_ids: Collection[int]) -> list[ShareMove]:
         moves: list[ShareMove] = self._all()  # type: ignore[assignment]
-        return sorted((m for m in moves if m.wheel_id == wheel_id), key=lambda m: (m.at, m.id or 0))
+        wanted = set(wheel_ids)
+        return sorted(
+            (m for m in moves if m.wheel_id in wanted),
+            key=lambda m: (m.wheel_id, m.at, m.id or 0),
+        )
 
     async def delete(self, move_id: int) -> None:
         self._remove(move_id)
