@@ -154,10 +154,9 @@ class RedactingJsonFormatter(JsonFormatter):
 def configure_logging(level: str | int, secrets: Iterable[str | None]) -> logging.Handler:
     """Send every log record, as redacted JSON, to stderr at ``level``.
 
-    Safe to call again (the handler it installed before is replaced): the server
-    calls it once before building the app and once after, because Litestar's
-    default logging config re-points the root and ``litestar`` loggers when the
-    app is created. Returns the handler, for tests and callers that need it.
+    Safe to call again (the handler it installed before is replaced). The app is built
+    with ``logging_config=None``, so Litestar leaves this setup alone. Returns the
+    handler, for tests and callers that need it.
     """
     numeric = logging.getLevelName(level.upper()) if isinstance(level, str) else level
     if not isinstance(numeric, int):
