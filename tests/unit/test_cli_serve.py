@@ -195,12 +195,12 @@ def test_loopback_addresses(host: str, loopback: bool) -> None:
 
 
 def test_help_shows_every_option_and_an_example(capsys: pytest.CaptureFixture[str]) -> None:
-    app(["serve", "--help"], result_action="return_value")
+    app.meta(["serve", "--help"], result_action="return_value")
     out = capsys.readouterr().out
     for option in ("--host", "--port", "--db", "--config", "--log-level", "WHEEL_DB_PATH"):
         assert option in out
     assert "wheel-strategy serve --port 8000" in out
-    app(["--help"], result_action="return_value")
+    app.meta(["--help"], result_action="return_value")
     top = capsys.readouterr().out
     assert "serve" in top
     assert "Example" in top

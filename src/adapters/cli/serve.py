@@ -17,10 +17,11 @@ from __future__ import annotations
 import ipaddress
 import logging
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 from cyclopts import Parameter
+
+from adapters.cli.options import Globals
 
 if TYPE_CHECKING:
     from adapters.settings import Settings
@@ -42,24 +43,10 @@ def serve(
     *,
     host: Annotated[str | None, Parameter(help="Address to bind. [default: 127.0.0.1]")] = None,
     port: Annotated[int | None, Parameter(help="TCP port. [default: 8000]")] = None,
-    db: Annotated[
-        Path | None,
-        Parameter(
-            env_var="WHEEL_DB_PATH",
-            help="SQLite database file (or a SQLAlchemy URL via database.url). "
-            "[default: wheel.db in the user data directory]",
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        Parameter(
-            help="Settings file (YAML). [default: ./config/server.yaml, else "
-            "config.yaml in the user config directory]"
-        ),
-    ] = None,
     log_level: Annotated[
         str | None, Parameter(help="DEBUG, INFO, WARNING or ERROR. [default: INFO]")
     ] = None,
+    options: Globals,
 ) -> None:
     """Run the REST API (OpenAPI docs at /docs); migrations run at start.
 
@@ -78,11 +65,11 @@ def serve(
 
     try:
         settings = load_settings(
-            config=config,
+            config=options.config_file,
             flags=flags_layer(
                 server__host=host,
                 server__port=port,
-                database__url=None if db is None else str(db.expanduser()),
+                database__url=None if options.db is None else str(options.db.expanduser()),
                 server__log_level=None if log_level is None else log_level.upper(),
             ),
         )

@@ -1,0 +1,1 @@
+"""One module per group of commands; each command parses, calls the facade, renders."""
