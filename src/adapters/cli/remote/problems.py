@@ -1,0 +1,122 @@
+"""A failed answer of the API, turned back into the error the service would have raised.
+
+The server writes every failure as ``application/problem+json`` (RFC 9457) with
+``detail`` (the core's message, verbatim) and ``code`` (the kind of error). This
+module reads that back, so a command sees ``NotFoundError``, ``ConflictError`` and
+the rest with the same message in remote mode as in direct mode, and prints the
+same line.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from adapters.cli.remote.errors import (
+    RemoteAuthError,
+    RemoteInvalidTransitionError,
+    RemoteNotFoundError,
+    RemoteServerError,
+    RemoteValidationError,
+)
+from wheel_core.domain.errors import (
+    ConflictError,
+    DomainError,
+    MarketDataError,
+    PricingError,
+    RuleViolationError,
+    ValidationError,
+)
+
+
+class FieldProblem(msgspec.Struct, frozen=True, kw_only=True):
+    field: str | None = None
+    source: str | None = None
+    message: str = ""
+
+
+class Problem(msgspec.Struct, frozen=True, kw_only=True):
+    """The members of a problem document the CLI uses; others are ignored."""
+
+    status: int | None = None
+    detail: str = ""
+    code: str | None = None
+    errors: list[FieldProblem] = msgspec.field(default_factory=list)
+    """Field by field, for a 400 ``invalid_request``."""
+    state: str | None = None
+    allowed_actions: list[str] = msgspec.field(default_factory=list)
+    """The wheel's state and what it allows, for a 409 ``invalid_transition``."""
+    error_id: str | None = None
+    """The id a 500 was logged under."""
+
+
+_PROBLEM = msgspec.json.Decoder(Problem)
+
+
+def read_problem(content: bytes) -> Problem | None:
+    """The problem document in ``content``; ``None`` when it is not one (HTML from a
+    proxy, an empty body, JSON of another shape)."""
+    try:
+        return _PROBLEM.decode(content)
+    except msgspec.MsgspecError:
+        return None
+
+
+def error_for(status: int, content: bytes, *, url: str, token_sent: bool) -> Exception:
+    """The exception for a non-2xx answer: a domain error where the server reports one,
+    else a :class:`~adapters.cli.remote.errors.RemoteError` saying what came back."""
+    if status == 401:
+        return RemoteAuthError(url, token_sent=token_sent)
+    problem = read_problem(content)
+    if problem is None:
+        return RemoteServerError(status, _not_a_problem(content))
+    detail = problem.detail
+    error = _domain_error(status, problem)
+    if error is not None:
+        return error
+    return RemoteServerError(status, detail or f"code {problem.code}", error_id=problem.error_id)
+
+
+def _domain_error(status: int, problem: Problem) -> DomainError | None:
+    """The core's error behind the problem, classified as ``adapters.http.problems``
+    classifies it going out (``code`` first, the status where codes are shared)."""
+    code, detail = problem.code, problem.detail
+    if code == "not_found" or (code is None and status == 404):
+        # Both the core's NotFoundError ("wheel 7 not found") and a provider's unlisted
+        # symbol (a MarketDataError in the core) are 404s; only the text tells them apart.
+        if detail.lower().endswith("not found"):
+            return RemoteNotFoundError(detail)
+        return MarketDataError(detail)
+    if code == "invalid_transition":
+        return RemoteInvalidTransitionError(detail, problem.state or "", problem.allowed_actions)
+    # The server sends a RuleViolationError as "conflict" and a PricingError as "invalid"
+    # today; these two codes are read so that a server that tells them apart is heard.
+    if code == "rule_violation":
+        return RuleViolationError(detail)
+    if code == "conflict":
+        return ConflictError(detail)
+    if code == "pricing":
+        return PricingError(detail)
+    if code == "invalid":
+        return ValidationError(detail)
+    if code == "invalid_request" or (code is None and status == 400):
+        fields = [e.field for e in problem.errors if e.field]
+        text = detail or "; ".join(
+            f"{e.field}: {e.message}" if e.field else e.message for e in problem.errors
+        )
+        return RemoteValidationError(text or "the request was refused as invalid", fields)
+    if code == "market_data_unavailable":
+        return MarketDataError(detail)
+    if code == "refused":
+        return DomainError(detail)
+    return None
+
+
+def _not_a_problem(content: bytes) -> str:
+    text = content.decode("utf-8", errors="replace").strip()
+    if not text:
+        return "an empty body instead of a problem document"
+    first = " ".join(text.split())[:120]
+    return f"a body that is not a problem document: {first!r}"
+
+
+__all__ = ["Problem", "error_for", "read_problem"]

@@ -1,0 +1,80 @@
+"""Where each use case's request goes: paths with their ids and tickers, and the query
+parameters a trade or snapshot query becomes.
+
+Ids and tickers are checked here with the rules the service applies, so a value the
+API would refuse as malformed (a 400 naming a parameter) fails instead exactly as
+``WheelService`` fails on it: an id that names nothing is not found, a ticker that
+is no ticker is a ``ValidationError`` with the core's message.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from adapters.cli.remote.client import Param
+from wheel_core.domain.checks import normalize_symbol
+from wheel_core.domain.errors import MarketDataError, NotFoundError
+from wheel_core.ports import SnapshotQuery, TradeQuery
+
+MAX_ID = 2**63 - 1
+"""Ids are 64-bit database keys; the API refuses larger ones (and 0) as malformed."""
+
+
+def trade_filters(query: TradeQuery) -> dict[str, Param]:
+    """Every filter of ``query`` as the API's query parameters (paging apart)."""
+    return {
+        "wheel_id": query.wheel_id,
+        "portfolio_id": query.portfolio_id,
+        "symbol": query.symbol,
+        "option_type": query.option_type,
+        "outcome": query.outcome,
+        "is_open": query.is_open,
+        "opened_from": query.opened_from,
+        "opened_to": query.opened_to,
+    }
+
+
+def snapshot_filters(query: SnapshotQuery) -> dict[str, Param]:
+    return {
+        "wheel_id": query.wheel_id,
+        "portfolio_id": query.portfolio_id,
+        "symbol": query.symbol,
+        "day_from": query.day_from,
+        "day_to": query.day_to,
+    }
+
+
+def checked_id(kind: str, key: int) -> int:
+    """``key`` if the API can take it as an id; otherwise the not-found the service
+    raises for an id that names nothing (the API would answer a 400 instead)."""
+    if not 1 <= key <= MAX_ID:
+        raise NotFoundError(kind, key)
+    return key
+
+
+def portfolio_path(portfolio_id: int) -> str:
+    return f"/portfolios/{checked_id('portfolio', portfolio_id)}"
+
+
+def wheel_path(wheel_id: int) -> str:
+    return f"/wheels/{checked_id('wheel', wheel_id)}"
+
+
+def trade_path(trade_id: int) -> str:
+    return f"/trades/{checked_id('trade', trade_id)}"
+
+
+def symbol_segment(symbol: str) -> str:
+    """The ticker as one path segment, refused as the service refuses it.
+
+    A ticker may hold a ``/`` (``BRK/B``), but the server decodes ``%2F`` before it
+    routes, so such a ticker cannot reach the market endpoints; saying so beats the
+    route's bare "Not Found".
+    """
+    ticker = normalize_symbol(symbol)
+    if "/" in ticker:
+        raise MarketDataError(
+            f"the server's API cannot look up {ticker!r}: a '/' cannot travel in its URL "
+            "path; use the symbol's dotted form (e.g. BRK.B) or --direct-mode"
+        )
+    return quote(ticker, safe="")

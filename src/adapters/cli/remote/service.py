@@ -1,0 +1,366 @@
+"""``RemoteWheelService``: the :class:`~wheel_core.app.facade.WheelFacade` over the HTTP API.
+
+Each use case is one request, or a few where the API has no endpoint of its own
+(finding a wheel by symbol, a portfolio by name, the default portfolio); those are
+composed here and fail with the same error and message as ``WheelService`` does.
+Symbols and query filters are checked here with the core's own checks before any
+request, so a typo is refused with the same words in both modes rather than with
+the API's generic 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import TYPE_CHECKING
+
+import httpx
+
+from adapters.cli.remote.client import Api, Param
+from adapters.cli.remote.routes import (
+    portfolio_path,
+    snapshot_filters,
+    symbol_segment,
+    trade_filters,
+    trade_path,
+    wheel_path,
+)
+from wheel_core.app.bookkeeping import ticker_query
+from wheel_core.app.commands import (
+    AssignTrade,
+    CloseTrade,
+    CorrectTrade,
+    CreatePortfolio,
+    ExpireTrade,
+    ImportShares,
+    OpenWheel,
+    RecordTrade,
+    RollTrade,
+    SellShares,
+    UpdatePortfolio,
+    UpdateWheel,
+)
+from wheel_core.app.views import (
+    Page,
+    PortfolioSummary,
+    PositionsReport,
+    PositionView,
+    SnapshotRun,
+    TradeView,
+    WheelHistory,
+    WheelRecommendation,
+    WheelView,
+)
+from wheel_core.domain.checks import normalize_symbol
+from wheel_core.domain.entities import Portfolio, Snapshot
+from wheel_core.domain.enums import RiskLevel
+from wheel_core.domain.errors import NotFoundError
+from wheel_core.market import OptionChain, Quote
+from wheel_core.performance import ChainPnl, PerformanceReport, Period, PnlPoint
+from wheel_core.ports import SnapshotQuery, TradeQuery
+
+if TYPE_CHECKING:
+    from wheel_core.app.facade import WheelFacade
+
+
+class RemoteWheelService:
+    """Every use case of wheel-strategy, asked of a server; see the module docstring.
+
+    ``client`` is an ``httpx.AsyncClient`` whose ``base_url`` is the server's root;
+    it carries the bearer token, if the server wants one (see
+    :func:`~adapters.cli.remote.client.connect`).
+    """
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._api = Api(client)
+
+    # ── portfolios ────────────────────────────────────────────────────────
+
+    async def ensure_default_portfolio(self) -> Portfolio:
+        """The server makes sure a default portfolio exists when it starts, and refuses to
+        delete or un-default it, so finding it is enough."""
+        for portfolio in await self.list_portfolios():
+            if portfolio.is_default:
+                return portfolio
+        raise NotFoundError("default portfolio", "default")
+
+    async def create_portfolio(self, command: CreatePortfolio) -> Portfolio:
+        return await self._api.call("POST", "/portfolios", Portfolio, body=command)
+
+    async def list_portfolios(self) -> list[Portfolio]:
+        return await self._api.every("/portfolios", Page[Portfolio])
+
+    async def get_portfolio(self, portfolio_id: int) -> Portfolio:
+        return await self._api.call("GET", portfolio_path(portfolio_id), Portfolio)
+
+    async def get_portfolio_by_name(self, name: str) -> Portfolio:
+        wanted = name.strip()
+        for portfolio in await self.list_portfolios():
+            if portfolio.name == wanted:
+                return portfolio
+        raise NotFoundError("portfolio", name)
+
+    async def update_portfolio(self, portfolio_id: int, command: UpdatePortfolio) -> Portfolio:
+        return await self._api.call("PATCH", portfolio_path(portfolio_id), Portfolio, body=command)
+
+    async def set_default_portfolio(self, portfolio_id: int) -> Portfolio:
+        return await self.update_portfolio(portfolio_id, UpdatePortfolio(is_default=True))
+
+    async def delete_portfolio(self, portfolio_id: int, *, cascade: bool = False) -> None:
+        await self._api.send("DELETE", portfolio_path(portfolio_id), params={"cascade": cascade})
+
+    async def portfolio_summary(self, portfolio_id: int) -> PortfolioSummary:
+        return await self._api.call(
+            "GET", f"{portfolio_path(portfolio_id)}/summary", PortfolioSummary
+        )
+
+    # ── wheels and shares ─────────────────────────────────────────────────
+
+    async def open_wheel(self, command: OpenWheel) -> WheelView:
+        return await self._api.call("POST", "/wheels", WheelView, body=command)
+
+    async def get_wheel(self, wheel_id: int) -> WheelView:
+        return await self._api.call("GET", wheel_path(wheel_id), WheelView)
+
+    async def find_wheel(self, symbol: str, portfolio_id: int | None = None) -> WheelView:
+        """The active wheel on ``symbol`` in a portfolio (the default one if not given)."""
+        ticker = normalize_symbol(symbol)
+        if portfolio_id is None:
+            portfolio = await self.ensure_default_portfolio()
+        else:
+            portfolio = await self.get_portfolio(portfolio_id)
+        found = await self._api.call(
+            "GET",
+            "/wheels",
+            Page[WheelView],
+            params={"portfolio_id": portfolio.id, "symbol": ticker, "status": "active", "limit": 1},
+        )
+        if not found.items:
+            raise NotFoundError("active wheel", f"{ticker} in {portfolio.name}")
+        return found.items[0]
+
+    async def list_wheels(
+        self,
+        *,
+        portfolio_id: int | None = None,
+        symbol: str | None = None,
+        active: bool | None = True,
+    ) -> list[WheelView]:
+        status = "all" if active is None else "active" if active else "archived"
+        params: dict[str, Param] = {
+            "portfolio_id": portfolio_id,
+            "symbol": normalize_symbol(symbol) if symbol else None,
+            "status": status,
+        }
+        return await self._api.every("/wheels", Page[WheelView], params=params)
+
+    async def update_wheel(self, wheel_id: int, command: UpdateWheel) -> WheelView:
+        return await self._api.call("PATCH", wheel_path(wheel_id), WheelView, body=command)
+
+    async def archive_wheel(self, wheel_id: int) -> WheelView:
+        return await self._api.call("POST", f"{wheel_path(wheel_id)}/archive", WheelView)
+
+    async def delete_wheel(self, wheel_id: int) -> None:
+        await self._api.send("DELETE", wheel_path(wheel_id))
+
+    async def wheel_history(self, wheel_id: int) -> WheelHistory:
+        return await self._api.call("GET", f"{wheel_path(wheel_id)}/history", WheelHistory)
+
+    async def import_shares(self, wheel_id: int, command: ImportShares) -> WheelView:
+        return await self._api.call(
+            "POST", f"{wheel_path(wheel_id)}/shares/import", WheelView, body=command
+        )
+
+    async def sell_shares(self, wheel_id: int, command: SellShares) -> WheelView:
+        return await self._api.call(
+            "POST", f"{wheel_path(wheel_id)}/shares/sell", WheelView, body=command
+        )
+
+    # ── trades ────────────────────────────────────────────────────────────
+
+    async def record_trade(self, wheel_id: int, command: RecordTrade) -> TradeView:
+        return await self._api.call(
+            "POST", f"{wheel_path(wheel_id)}/trades", TradeView, body=command
+        )
+
+    async def get_trade(self, trade_id: int) -> TradeView:
+        return await self._api.call("GET", trade_path(trade_id), TradeView)
+
+    async def list_trades(self, query: TradeQuery | None = None) -> Page[TradeView]:
+        query = ticker_query(query or TradeQuery())
+        return await self._api.page(
+            "/trades",
+            Page[TradeView],
+            params=trade_filters(query),
+            offset=query.offset,
+            limit=query.limit,
+        )
+
+    async def expire_trade(self, trade_id: int, command: ExpireTrade) -> TradeView:
+        return await self._api.call(
+            "POST", f"{trade_path(trade_id)}/expire", TradeView, body=command
+        )
+
+    async def close_trade(self, trade_id: int, command: CloseTrade) -> TradeView:
+        return await self._api.call(
+            "POST", f"{trade_path(trade_id)}/close", TradeView, body=command
+        )
+
+    async def assign_trade(self, trade_id: int, command: AssignTrade) -> TradeView:
+        return await self._api.call(
+            "POST", f"{trade_path(trade_id)}/assign", TradeView, body=command
+        )
+
+    async def roll_trade(self, trade_id: int, command: RollTrade) -> TradeView:
+        return await self._api.call("POST", f"{trade_path(trade_id)}/roll", TradeView, body=command)
+
+    async def correct_trade(self, trade_id: int, command: CorrectTrade) -> TradeView:
+        return await self._api.call("PATCH", trade_path(trade_id), TradeView, body=command)
+
+    async def delete_trade(self, trade_id: int) -> None:
+        await self._api.send("DELETE", trade_path(trade_id))
+
+    # ── market, positions, snapshots ──────────────────────────────────────
+
+    async def quote(self, symbol: str) -> Quote:
+        return await self._api.call("GET", f"/market/quotes/{symbol_segment(symbol)}", Quote)
+
+    async def chain(
+        self, symbol: str, *, from_date: date | None = None, to_date: date | None = None
+    ) -> OptionChain:
+        return await self._api.call(
+            "GET",
+            f"/market/chains/{symbol_segment(symbol)}",
+            OptionChain,
+            params={"from": from_date, "to": to_date},
+        )
+
+    async def position_status(self, wheel_id: int) -> PositionView:
+        return await self._api.call("GET", f"{wheel_path(wheel_id)}/position", PositionView)
+
+    async def positions(
+        self, *, portfolio_id: int | None = None, min_risk: RiskLevel | None = None
+    ) -> PositionsReport:
+        if min_risk is None:
+            return await self._api.call(
+                "GET", "/positions", PositionsReport, params={"portfolio_id": portfolio_id}
+            )
+        return await self._api.call(
+            "GET",
+            "/positions/at-risk",
+            PositionsReport,
+            params={"portfolio_id": portfolio_id, "min_risk": min_risk},
+        )
+
+    async def take_snapshot(self, *, portfolio_id: int | None = None) -> SnapshotRun:
+        return await self._api.call(
+            "POST", "/snapshots", SnapshotRun, params={"portfolio_id": portfolio_id}
+        )
+
+    async def list_snapshots(self, query: SnapshotQuery | None = None) -> Page[Snapshot]:
+        query = ticker_query(query or SnapshotQuery())
+        return await self._api.page(
+            "/snapshots",
+            Page[Snapshot],
+            params=snapshot_filters(query),
+            offset=query.offset,
+            limit=query.limit,
+        )
+
+    async def latest_snapshots(self, *, portfolio_id: int | None = None) -> list[Snapshot]:
+        return await self._api.call(
+            "GET", "/snapshots/latest", list[Snapshot], params={"portfolio_id": portfolio_id}
+        )
+
+    # ── performance and exports ───────────────────────────────────────────
+
+    async def performance(
+        self,
+        period: Period = Period.ALL,
+        *,
+        portfolio_id: int | None = None,
+        wheel_id: int | None = None,
+        with_prices: bool = True,
+    ) -> PerformanceReport:
+        """As the service: ``wheel_id`` wins over ``portfolio_id``. The API always marks
+        open positions to market, so ``with_prices=False`` is not available remotely
+        and is ignored (the report is priced)."""
+        if wheel_id is not None:
+            path = f"{wheel_path(wheel_id)}/performance"
+        elif portfolio_id is not None:
+            path = f"{portfolio_path(portfolio_id)}/performance"
+        else:
+            path = "/performance"
+        return await self._api.call("GET", path, PerformanceReport, params={"period": period})
+
+    async def pnl_history(self, query: SnapshotQuery | None = None) -> list[PnlPoint]:
+        query = ticker_query(query or SnapshotQuery())
+        return await self._api.call(
+            "GET", "/performance/history", list[PnlPoint], params=snapshot_filters(query)
+        )
+
+    async def roll_chains(self, wheel_id: int) -> list[ChainPnl]:
+        return await self._api.call("GET", f"{wheel_path(wheel_id)}/chains", list[ChainPnl])
+
+    async def export_trades_csv(self, query: TradeQuery | None = None) -> Iterator[str]:
+        query = ticker_query(query or TradeQuery())
+        response = await self._api.send("GET", "/export/trades.csv", params=trade_filters(query))
+        lines = _lines(response.text)
+        if query.offset or query.limit is not None:
+            # The export endpoint takes filters but no paging: cut the rows here. A row is
+            # one line (the trades CSV holds no free text that could break one).
+            header, rows = lines[:1], lines[1:]
+            end = None if query.limit is None else query.offset + query.limit
+            lines = header + rows[query.offset : end]
+        return iter(lines)
+
+    async def export_performance_csv(
+        self, period: Period = Period.ALL, *, portfolio_id: int | None = None
+    ) -> Iterator[str]:
+        response = await self._api.send(
+            "GET",
+            "/export/performance.csv",
+            params={"period": period, "portfolio_id": portfolio_id},
+        )
+        return iter(_lines(response.text))
+
+    # ── recommendations ───────────────────────────────────────────────────
+
+    async def recommend(
+        self,
+        wheel_id: int,
+        *,
+        allow_below_cost_basis: bool = False,
+        max_dte: int | None = None,
+    ) -> WheelRecommendation:
+        return await self._api.call(
+            "GET",
+            f"{wheel_path(wheel_id)}/recommendations",
+            WheelRecommendation,
+            params={"max_dte": max_dte, "allow_below_cost_basis": allow_below_cost_basis},
+        )
+
+    async def recommend_batch(
+        self, wheel_ids: Iterable[int] | None = None, *, max_dte: int | None = None
+    ) -> list[WheelRecommendation]:
+        body = {"wheel_ids": None if wheel_ids is None else list(wheel_ids), "max_dte": max_dte}
+        return await self._api.call(
+            "POST", "/recommendations/batch", list[WheelRecommendation], body=body
+        )
+
+
+def _lines(body: str) -> list[str]:
+    """The body's lines, each with its ``\\n``, so that joining them gives the body back."""
+    lines = body.split("\n")
+    tail = lines.pop()
+    return [line + "\n" for line in lines] + ([tail] if tail else [])
+
+
+if TYPE_CHECKING:
+
+    def _conforms(client: httpx.AsyncClient) -> WheelFacade:
+        """mypy checks every signature of the Protocol against the class here."""
+        return RemoteWheelService(client)
+
+
+__all__ = ["RemoteWheelService"]
