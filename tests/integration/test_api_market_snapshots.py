@@ -117,7 +117,7 @@ async def test_whole_chain_lists_weeklies_and_monthlies(api: AsyncTestClient) ->
 async def test_unlisted_symbols_are_404_problems(api: AsyncTestClient) -> None:
     for path in ("quotes", "chains"):
         problem = assert_problem(await api.get(f"{API}/market/{path}/ZZZZQ"), 404)
-        assert problem["code"] == "not_found"
+        assert problem["code"] == "symbol_not_found"
         assert "ZZZZQ" in problem["detail"]
 
 

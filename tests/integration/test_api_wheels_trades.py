@@ -650,6 +650,21 @@ async def test_deleting_a_wheel_deletes_its_trades(api: AsyncTestClient) -> None
     assert body(await api.get(f"{API}/trades"))["total"] == 0
 
 
+async def test_a_wheel_with_rolled_trades_is_deleted_with_its_whole_chain(
+    api: AsyncTestClient,
+) -> None:
+    """The newer leg of a roll refers to the older one; deleting oldest first broke that."""
+    wheel_id = (await open_wheel(api, capital="10000"))["id"]
+    first = await sell_put(api, wheel_id)
+    rolled = await api.post(
+        f"{API}/trades/{first['id']}/roll",
+        json={"close_price": "0.30", "strike": "95", "expiration": "2027-01-15", "premium": "1.10"},
+    )
+    assert rolled.status_code == 201, rolled.text
+    assert (await api.delete(f"{API}/wheels/{wheel_id}")).status_code == 204
+    assert body(await api.get(f"{API}/trades"))["total"] == 0
+
+
 async def test_listing_wheels_filters_by_portfolio_symbol_status_and_state(
     api: AsyncTestClient,
 ) -> None:

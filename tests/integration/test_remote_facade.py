@@ -431,19 +431,15 @@ async def test_a_rule_violation_is_refused_with_the_same_message(pair: Pair) -> 
     wheel = await pair.both("open_wheel", OpenWheel(symbol="AAPL", capital=Decimal(1000)))
     mine, theirs = await pair.errors("record_trade", wheel.id, put())
     assert isinstance(mine, RuleViolationError)
-    assert isinstance(theirs, ConflictError)  # a RuleViolationError once the API says so
+    assert type(theirs) is RuleViolationError
     assert theirs.message == mine.message
     assert "needs 30000 of collateral" in theirs.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="API gap: adapters/http/problems.py sends RuleViolationError as code 'conflict', "
-    "like any ConflictError; with a 'rule_violation' code remote mode raises the same type",
-)
 async def test_a_rule_violation_is_the_same_type_in_both_modes(pair: Pair) -> None:
     wheel = await pair.both("open_wheel", OpenWheel(symbol="AAPL", capital=Decimal(1000)))
     mine, theirs = await pair.errors("record_trade", wheel.id, put())
+    assert type(mine) is RuleViolationError
     assert type(theirs) is type(mine)
 
 

@@ -25,6 +25,7 @@ from wheel_core.domain.errors import (
     MarketDataError,
     NotFoundError,
     PricingError,
+    RuleViolationError,
     ValidationError,
 )
 
@@ -63,13 +64,21 @@ def _domain(request: Request[Any, Any, Any], error: DomainError) -> Response[dic
 
 
 def _classify(error: DomainError) -> tuple[int, str]:
-    if isinstance(error, NotFoundError | SymbolNotFoundError):
+    """Status and ``code``; the code names the core's error class, so a client (the CLI's
+    remote mode) raises the very error direct mode would."""
+    if isinstance(error, SymbolNotFoundError):
+        return 404, "symbol_not_found"
+    if isinstance(error, NotFoundError):
         return 404, "not_found"
     if isinstance(error, InvalidTransitionError):
         return 409, "invalid_transition"
+    if isinstance(error, RuleViolationError):
+        return 409, "rule_violation"
     if isinstance(error, ConflictError):
         return 409, "conflict"
-    if isinstance(error, ValidationError | PricingError):
+    if isinstance(error, PricingError):
+        return 422, "pricing"
+    if isinstance(error, ValidationError):
         return 422, "invalid"
     if isinstance(error, MarketDataError):
         return 503, "market_data_unavailable"

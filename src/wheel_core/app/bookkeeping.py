@@ -599,8 +599,11 @@ class Bookkeeping:
         await uow.wheels.update(wheel)
 
     async def _delete_wheel_rows(self, uow: UnitOfWork, wheel: Wheel) -> None:
+        """Newest trade first: a roll's new leg refers to the leg it replaced, so the
+        older row can go only once nothing refers to it."""
         assert wheel.id is not None
-        for trade in await uow.trades.list(TradeQuery(wheel_id=wheel.id)):
+        trades = await uow.trades.list(TradeQuery(wheel_id=wheel.id))
+        for trade in sorted(trades, key=lambda t: t.id or 0, reverse=True):
             assert trade.id is not None
             await uow.trades.delete(trade.id)
         for move in await uow.share_moves.list_for_wheel(wheel.id):

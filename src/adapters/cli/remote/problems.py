@@ -80,16 +80,13 @@ def _domain_error(status: int, problem: Problem) -> DomainError | None:
     """The core's error behind the problem, classified as ``adapters.http.problems``
     classifies it going out (``code`` first, the status where codes are shared)."""
     code, detail = problem.code, problem.detail
-    if code == "not_found" or (code is None and status == 404):
-        # Both the core's NotFoundError ("wheel 7 not found") and a provider's unlisted
-        # symbol (a MarketDataError in the core) are 404s; only the text tells them apart.
-        if detail.lower().endswith("not found"):
-            return RemoteNotFoundError(detail)
+    if code == "symbol_not_found":
+        # A provider's unlisted symbol: a MarketDataError in the core, a 404 on the wire.
         return MarketDataError(detail)
+    if code == "not_found" or (code is None and status == 404):
+        return RemoteNotFoundError(detail)
     if code == "invalid_transition":
         return RemoteInvalidTransitionError(detail, problem.state or "", problem.allowed_actions)
-    # The server sends a RuleViolationError as "conflict" and a PricingError as "invalid"
-    # today; these two codes are read so that a server that tells them apart is heard.
     if code == "rule_violation":
         return RuleViolationError(detail)
     if code == "conflict":
