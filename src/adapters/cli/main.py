@@ -16,7 +16,16 @@ from typing import Annotated, Any
 
 from cyclopts import App, Group, Parameter
 
-from adapters.cli.commands import analysis, portfolios, snapshots, trades, wheels
+from adapters.cli.commands import (
+    analysis,
+    config,
+    database,
+    portfolios,
+    schwab,
+    snapshots,
+    trades,
+    wheels,
+)
 from adapters.cli.options import GlobalOptions, api_token_from, api_url_from
 from adapters.cli.serve import serve
 from adapters.version import VERSION
@@ -56,6 +65,9 @@ app.command(analysis.performance, name="performance")
 app.command(portfolios.app, name="portfolio")
 app.command(snapshots.app, name="snapshot")
 app.command(serve, name="serve")
+app.command(database.app, name="db")
+app.command(config.app, name="config")
+app.command(schwab.app, name="schwab")
 app.register_install_completion_command(name="--install-completion")
 
 
