@@ -165,6 +165,18 @@ def wheels_table(
     return table
 
 
+def wheels_view(
+    wheels: Page[WheelView],
+    portfolio_names: Mapping[int, str] | None = None,
+    positions: Mapping[int, PositionView] | None = None,
+) -> list[RenderableType]:
+    """The wheels table, and when prices were fetched, the line saying what they are."""
+    parts: list[RenderableType] = [wheels_table(wheels, portfolio_names, positions)]
+    if positions is not None and (note := market_note(positions.values())):
+        parts.append(note)
+    return parts
+
+
 def wheel_line(wheel: WheelView) -> str:
     held = f", {wheel.shares} shares at {money(wheel.cost_basis)}" if wheel.shares else ""
     status = wheel.state.value if wheel.active else "archived"

@@ -18,7 +18,7 @@ from adapters.cli.tables import (
     positions_table,
     prices_table,
     wheel_line,
-    wheels_table,
+    wheels_view,
 )
 from wheel_core.app.commands import ImportShares, OpenWheel, SellShares, UpdateWheel
 from wheel_core.app.facade import WheelFacade
@@ -145,7 +145,7 @@ def list_(
         return page, names, prices
 
     page, names, prices = run_with(options, work)
-    Output(options).result(page, lambda p: wheels_table(p, names, prices))
+    Output(options).result(page, lambda p: wheels_view(p, names, prices))
 
 
 def status(
