@@ -202,7 +202,7 @@ def test_positions_recommendations_and_snapshots_read_alike(
     position = json.loads(results[4].out)
     assert position["symbol"] == "AAPL" and position["simulated"] is True
     assert position["option"]["strike"] == 250
-    assert "LOW" in results[5].out and "Prices: simulated market data" in results[5].out
+    assert "┃ Risk" in results[5].out and "Prices: simulated market data" in results[5].out
     assert "MSFT (holding_shares): sell calls" in results[7].out
     recommendation = json.loads(results[8].out)
     assert recommendation["symbol"] == "MSFT"
