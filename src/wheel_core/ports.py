@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -22,13 +23,15 @@ import msgspec
 from wheel_core.domain.entities import (
     Alert,
     JobRun,
+    Opportunity,
     Portfolio,
     ShareMove,
     Snapshot,
     Trade,
+    WatchlistEntry,
     Wheel,
 )
-from wheel_core.domain.enums import OptionType, Outcome
+from wheel_core.domain.enums import OpportunitySource, OptionType, Outcome, RiskLevel
 from wheel_core.domain.errors import ValidationError
 from wheel_core.market import CorporateEvents, MarketSession, OptionChain, PriceBar, Quote
 
@@ -67,6 +70,45 @@ class SnapshotQuery(msgspec.Struct, frozen=True, kw_only=True):
     symbol: str | None = None
     day_from: date | None = None
     day_to: date | None = None
+    offset: int = 0
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_page(self.offset, self.limit)
+
+
+class AlertQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Filters for listing alerts (newest first); every field narrows, ``None`` means any."""
+
+    acknowledged: bool | None = None
+    kind: str | None = None
+    wheel_id: int | None = None
+    min_level: RiskLevel | None = None
+    """Alerts at this level or above (medium: medium and high)."""
+    created_from: date | None = None
+    """Inclusive bounds on the UTC date of ``created_at``, as trades' ``opened_from``."""
+    created_to: date | None = None
+    offset: int = 0
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_page(self.offset, self.limit)
+
+    @property
+    def levels(self) -> tuple[RiskLevel, ...] | None:
+        """The levels ``min_level`` admits, for stores that filter on the stored value."""
+        if self.min_level is None:
+            return None
+        return tuple(level for level in RiskLevel if level.rank >= self.min_level.rank)
+
+
+class OpportunityQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Filters for listing opportunities (newest first, then in the order found)."""
+
+    unread_only: bool = False
+    symbol: str | None = None
+    source: OpportunitySource | None = None
+    option_type: OptionType | None = None
     offset: int = 0
     limit: int | None = None
 
@@ -153,11 +195,51 @@ class AlertRepository(Protocol):
     async def add(self, alert: Alert) -> Alert: ...
     async def get(self, alert_id: int) -> Alert | None: ...
     async def find_by_key(self, key: str) -> Alert | None: ...
+    async def search(self, query: AlertQuery) -> list[Alert]:
+        """Alerts matching ``query``, newest first: (created_at, id) descending."""
+        ...
+
+    async def count(self, query: AlertQuery) -> int:
+        """How many alerts match ``query``, ignoring its offset and limit."""
+        ...
+
     async def list(self, *, acknowledged: bool | None = None) -> list[Alert]:
         """Alerts newest first."""
         ...
 
     async def update(self, alert: Alert) -> None: ...
+
+
+class WatchlistRepository(Protocol):
+    """Symbols to scan; one entry per symbol (a second add is a ``ConflictError``)."""
+
+    async def add(self, entry: WatchlistEntry) -> WatchlistEntry: ...
+    async def get(self, symbol: str) -> WatchlistEntry | None: ...
+    async def list(self) -> list[WatchlistEntry]:
+        """Entries ordered by symbol."""
+        ...
+
+    async def delete(self, symbol: str) -> None: ...
+
+
+class OpportunityRepository(Protocol):
+    """Opportunities, one per contract: (symbol, option_type, strike, expiration) is unique,
+    strikes compared as numbers (95 and 95.00 are one strike)."""
+
+    async def add(self, opportunity: Opportunity) -> Opportunity: ...
+    async def get(self, opportunity_id: int) -> Opportunity | None: ...
+    async def find(
+        self, symbol: str, option_type: OptionType, strike: Decimal, expiration: date
+    ) -> Opportunity | None: ...
+    async def search(self, query: OpportunityQuery) -> list[Opportunity]:
+        """Opportunities matching ``query``: newest ``found_at`` first, then by id."""
+        ...
+
+    async def count(self, query: OpportunityQuery) -> int: ...
+    async def update(self, opportunity: Opportunity) -> None: ...
+    async def mark_all_read(self, at: datetime) -> int:
+        """Set ``read_at`` on every unread opportunity; how many there were."""
+        ...
 
 
 class JobRunRepository(Protocol):
@@ -191,6 +273,10 @@ class UnitOfWork(Protocol):
     def snapshots(self) -> SnapshotRepository: ...
     @property
     def alerts(self) -> AlertRepository: ...
+    @property
+    def watchlist(self) -> WatchlistRepository: ...
+    @property
+    def opportunities(self) -> OpportunityRepository: ...
     @property
     def job_runs(self) -> JobRunRepository: ...
     @property

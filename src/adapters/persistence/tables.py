@@ -8,7 +8,8 @@ fails when they and this module disagree.
 Deleting is refused by the database where history would be lost: a
 portfolio with wheels, a wheel with trades (``RESTRICT``). The core deletes
 children first when the user explicitly asks for a cascade. Snapshots go
-with their wheel (``CASCADE``): they are derived data.
+with their wheel (``CASCADE``): they are derived data, as are alerts and
+opportunities.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -156,6 +158,39 @@ alerts = Table(
     Column("trade_id", Integer, ForeignKey("trades.id", ondelete="SET NULL"), nullable=True),
     Column("acknowledged_at", UtcDateTime, nullable=True),
     Index(None, "created_at"),
+)
+
+watchlist = Table(
+    "watchlist",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("symbol", String(12), nullable=False, unique=True),
+    Column("note", Text, nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+)
+
+opportunities = Table(
+    "opportunities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("symbol", String(12), nullable=False),
+    Column("option_type", String(4), nullable=False),
+    Column("strike", DecimalText, nullable=False),
+    Column("expiration", Date, nullable=False),
+    Column("premium", DecimalText, nullable=False),
+    # A probability, not money: option math is float (DESIGN §3), stored as computed.
+    Column("probability_itm", Float, nullable=False),
+    Column("annualized_yield", DecimalText, nullable=False),
+    Column("found_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("wheel_id", Integer, ForeignKey("wheels.id", ondelete="CASCADE"), nullable=True),
+    Column("read_at", UtcDateTime, nullable=True),
+    # symbol|type|strike|expiration with the strike normalized ("95" for 95.00), so one
+    # contract is one row however its strike was written: decimal text compares as text.
+    Column("contract_key", String(80), nullable=False, unique=True),
+    Index(None, "found_at"),
+    Index(None, "read_at"),
 )
 
 job_runs = Table(

@@ -15,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.persistence.repositories import (
     SqlAlertRepository,
     SqlJobRunRepository,
+    SqlOpportunityRepository,
     SqlPortfolioRepository,
     SqlSettingRepository,
     SqlShareMoveRepository,
     SqlSnapshotRepository,
     SqlTradeRepository,
+    SqlWatchlistRepository,
     SqlWheelRepository,
 )
 
@@ -47,6 +49,8 @@ class SqlUnitOfWork:
         self.share_moves = SqlShareMoveRepository(connection)
         self.snapshots = SqlSnapshotRepository(connection)
         self.alerts = SqlAlertRepository(connection)
+        self.watchlist = SqlWatchlistRepository(connection)
+        self.opportunities = SqlOpportunityRepository(connection)
         self.job_runs = SqlJobRunRepository(connection)
         self.settings = SqlSettingRepository(connection)
         return self

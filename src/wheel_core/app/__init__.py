@@ -1,6 +1,7 @@
 """The use-case facade (:class:`WheelService`) with its command and view Structs."""
 
 from wheel_core.app.commands import (
+    AddToWatchlist,
     AssignTrade,
     CloseTrade,
     CorrectTrade,
@@ -8,6 +9,7 @@ from wheel_core.app.commands import (
     ExpireTrade,
     ImportShares,
     OpenWheel,
+    RaiseAlert,
     RecordTrade,
     RollTrade,
     SellShares,
@@ -17,11 +19,15 @@ from wheel_core.app.commands import (
 from wheel_core.app.config import CoreSettings
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import (
+    OpportunityScan,
     Page,
     PortfolioSummary,
     PositionsReport,
     PositionView,
+    PriceRefresh,
+    RiskScan,
     SnapshotRun,
+    SymbolFailure,
     TradeView,
     WheelFailure,
     WheelHistory,
@@ -30,6 +36,7 @@ from wheel_core.app.views import (
 )
 
 __all__ = [
+    "AddToWatchlist",
     "AssignTrade",
     "CloseTrade",
     "CoreSettings",
@@ -38,14 +45,19 @@ __all__ = [
     "ExpireTrade",
     "ImportShares",
     "OpenWheel",
+    "OpportunityScan",
     "Page",
     "PortfolioSummary",
     "PositionView",
     "PositionsReport",
+    "PriceRefresh",
+    "RaiseAlert",
     "RecordTrade",
+    "RiskScan",
     "RollTrade",
     "SellShares",
     "SnapshotRun",
+    "SymbolFailure",
     "TradeView",
     "UpdatePortfolio",
     "UpdateWheel",

@@ -23,7 +23,7 @@ from wheel_core.domain.checks import (
     positive,
     positive_int,
 )
-from wheel_core.domain.enums import OptionType, RiskProfile
+from wheel_core.domain.enums import OptionType, RiskLevel, RiskProfile
 from wheel_core.domain.errors import ValidationError
 from wheel_core.domain.money import ZERO
 
@@ -244,3 +244,54 @@ class SellShares(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
         positive(self.price, "price")
         non_negative(self.fees, "fees")
         aware(self.at, "at")
+
+
+Id = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+AlertKindText = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=40)]
+"""``itm``, ``risk``, ``expiry`` from the risk monitor; a plugin's name for its alerts."""
+AlertKey = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=200)]
+Note = Annotated[str, msgspec.Meta(max_length=500)]
+
+
+class RaiseAlert(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An alert a plugin (or anything outside the risk monitor) wants stored and delivered.
+
+    ``key`` names the condition, e.g. ``earnings:trade:42``: an alert whose key is
+    already stored is not raised again, so a plugin may run every few minutes and
+    still tell the trader once.
+    """
+
+    kind: AlertKindText
+    key: AlertKey
+    message: Annotated[str, msgspec.Meta(pattern=r"\S", max_length=2000)]
+    level: RiskLevel = RiskLevel.MEDIUM
+    wheel_id: Id | None = None
+    trade_id: Id | None = None
+
+    def __post_init__(self) -> None:
+        # msgspec enforces the Meta bounds when decoding a body; a plugin builds this in
+        # Python, so the bounds the database relies on are checked here too.
+        if not self.kind.strip() or len(self.kind) > 40:
+            raise ValidationError(
+                f"kind must be 1-40 characters, not only spaces, got {self.kind!r}"
+            )
+        if not self.key.strip() or len(self.key) > 200:
+            raise ValidationError("key must be 1-200 characters, not only spaces")
+        if not self.message.strip() or len(self.message) > 2000:
+            raise ValidationError("message must be 1-2000 characters, not only spaces")
+        for field in ("wheel_id", "trade_id"):
+            value = getattr(self, field)
+            if value is not None:
+                positive_int(value, field)
+
+
+class AddToWatchlist(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Watch a symbol: the opportunity scan recommends puts on it with the default profile."""
+
+    symbol: Symbol
+    note: Note = ""
+
+    def __post_init__(self) -> None:
+        normalize_symbol(self.symbol)
+        if len(self.note) > 500:
+            raise ValidationError(f"note must be at most 500 characters, got {len(self.note)}")

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Protocol
 
 from wheel_core.app.commands import (
+    AddToWatchlist,
     AssignTrade,
     CloseTrade,
     CorrectTrade,
@@ -22,6 +23,7 @@ from wheel_core.app.commands import (
     ExpireTrade,
     ImportShares,
     OpenWheel,
+    RaiseAlert,
     RecordTrade,
     RollTrade,
     SellShares,
@@ -29,21 +31,24 @@ from wheel_core.app.commands import (
     UpdateWheel,
 )
 from wheel_core.app.views import (
+    OpportunityScan,
     Page,
     PortfolioSummary,
     PositionsReport,
     PositionView,
+    PriceRefresh,
+    RiskScan,
     SnapshotRun,
     TradeView,
     WheelHistory,
     WheelRecommendation,
     WheelView,
 )
-from wheel_core.domain.entities import Portfolio, Snapshot
+from wheel_core.domain.entities import Alert, Opportunity, Portfolio, Snapshot, WatchlistEntry
 from wheel_core.domain.enums import RiskLevel
 from wheel_core.market import OptionChain, Quote
 from wheel_core.performance import ChainPnl, PerformanceReport, Period, PnlPoint
-from wheel_core.ports import SnapshotQuery, TradeQuery
+from wheel_core.ports import AlertQuery, OpportunityQuery, SnapshotQuery, TradeQuery
 
 
 class WheelFacade(Protocol):
@@ -129,3 +134,21 @@ class WheelFacade(Protocol):
     async def recommend_batch(
         self, wheel_ids: Iterable[int] | None = None, *, max_dte: int | None = None
     ) -> list[WheelRecommendation]: ...
+
+    # --- monitoring: prices, alerts, watchlist, opportunities ---------------------
+    async def refresh_prices(self) -> PriceRefresh: ...
+    async def monitor_risk(self) -> RiskScan: ...
+    async def raise_alert(self, command: RaiseAlert) -> Alert | None: ...
+    async def list_alerts(self, query: AlertQuery | None = None) -> Page[Alert]: ...
+    async def get_alert(self, alert_id: int) -> Alert: ...
+    async def acknowledge_alert(self, alert_id: int) -> Alert: ...
+    async def watchlist(self) -> list[WatchlistEntry]: ...
+    async def add_to_watchlist(self, command: AddToWatchlist) -> WatchlistEntry: ...
+    async def remove_from_watchlist(self, symbol: str) -> None: ...
+    async def scan_opportunities(self) -> OpportunityScan: ...
+    async def list_opportunities(
+        self, query: OpportunityQuery | None = None
+    ) -> Page[Opportunity]: ...
+    async def unread_opportunities(self) -> int: ...
+    async def mark_opportunity_read(self, opportunity_id: int) -> Opportunity: ...
+    async def mark_all_opportunities_read(self) -> int: ...

@@ -2,9 +2,10 @@
 
 The HTTP controllers, the CLI, the scheduler's jobs and Python users all call
 :class:`WheelService`. Bookkeeping (portfolios, wheels, trades, shares) is
-inherited from :class:`~wheel_core.app.bookkeeping.Bookkeeping`; this module
-adds what needs the market: position status, snapshots, performance,
-recommendations and exports.
+inherited from :class:`~wheel_core.app.bookkeeping.Bookkeeping`, and monitoring
+(price refresh, risk alerts, watchlist, opportunities) from
+:class:`~wheel_core.app.monitoring.Monitoring`; this module adds what needs the
+market: position status, snapshots, performance, recommendations and exports.
 
 Market data is fetched *outside* any unit of work: a slow or failing provider
 never holds a database transaction open, and a failure for one wheel is
@@ -20,8 +21,9 @@ from decimal import Decimal
 import msgspec
 
 from wheel_core import pricing
-from wheel_core.app.bookkeeping import Bookkeeping, ticker_query
+from wheel_core.app.bookkeeping import ticker_query
 from wheel_core.app.config import CoreSettings
+from wheel_core.app.monitoring import Monitoring
 from wheel_core.app.views import (
     Page,
     PositionsReport,
@@ -32,10 +34,10 @@ from wheel_core.app.views import (
 )
 from wheel_core.domain.checks import normalize_symbol
 from wheel_core.domain.entities import Snapshot, Trade, Wheel
-from wheel_core.domain.enums import OptionType, RiskLevel, WheelState
+from wheel_core.domain.enums import OptionType, RiskLevel, RiskProfile, WheelState
 from wheel_core.domain.errors import ConflictError, DomainError, MarketDataError, ValidationError
 from wheel_core.domain.lifecycle import Holdings
-from wheel_core.domain.money import cents
+from wheel_core.domain.money import CONTRACT_MULTIPLIER, ZERO, cents
 from wheel_core.domain.rules import exchange_date
 from wheel_core.export import performance_csv, trades_csv
 from wheel_core.market import OptionChain, Quote
@@ -58,7 +60,7 @@ from wheel_core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from wheel_core.recommend import RecommendationRequest, recommend
+from wheel_core.recommend import Recommendation, RecommendationRequest, recommend
 from wheel_core.risk import assess
 from wheel_core.sessions import trading_days_between
 
@@ -71,7 +73,7 @@ class _Book(msgspec.Struct):
     holdings: Holdings
 
 
-class WheelService(Bookkeeping):
+class WheelService(Monitoring):
     """Every use case of wheel-strategy; see the module docstring.
 
     ``market`` and ``calendar`` may be left out by a Python user who only keeps
@@ -259,16 +261,6 @@ class WheelService(Bookkeeping):
 
     # ── internals ─────────────────────────────────────────────────────────
 
-    def _require_market(self) -> MarketData:
-        if self._market is None:
-            raise MarketDataError("no market data provider is configured")
-        return self._market
-
-    def _require_calendar(self) -> MarketCalendar:
-        if self._calendar is None:
-            raise MarketDataError("no market calendar is configured")
-        return self._calendar
-
     async def _book(self, uow: UnitOfWork, wheel_id: int) -> _Book:
         ledger = await self._ledger(uow, wheel_id)
         return _Book(wheel=ledger.wheel, trades=ledger.trades, holdings=ledger.holdings)
@@ -296,12 +288,15 @@ class WheelService(Bookkeeping):
         return None
 
     async def _active_positions(
-        self, portfolio_id: int | None
+        self, portfolio_id: int | None, *, open_options_only: bool = False
     ) -> tuple[list[tuple[_Book, PositionView]], list[WheelFailure]]:
-        """Every active wheel with its position; a wheel whose market data fails is
-        reported in the failures and the others go on."""
+        """Every active wheel with its position (with ``open_options_only``, only the
+        wheels with an open option); a wheel whose market data fails is reported in the
+        failures and the others go on."""
         async with self._uow() as uow:
             books = await self._books(uow, portfolio_id=portfolio_id, active=True)
+        if open_options_only:
+            books = [book for book in books if book.holdings.open_trade is not None]
         located: list[tuple[_Book, PositionView]] = []
         failures: list[WheelFailure] = []
         for book in books:
@@ -380,6 +375,36 @@ class WheelService(Bookkeeping):
                 f"the {wheel.symbol} wheel already has an open {holdings.state.value.split('_')[0]}"
                 "; recommendations are for idle wheels (puts) or wheels holding shares (calls)"
             )
+        return WheelRecommendation(
+            wheel_id=wheel.id,
+            symbol=wheel.symbol,
+            state=holdings.state,
+            recommendation=await self._recommendation(
+                wheel.symbol,
+                option_type,
+                profile=wheel.profile,
+                capital=wheel.capital,
+                shares=holdings.shares,
+                cost_basis=holdings.cost_basis,
+                allow_below_cost_basis=allow_below_cost_basis,
+                max_dte=max_dte,
+            ),
+        )
+
+    async def _recommendation(
+        self,
+        symbol: str,
+        option_type: OptionType,
+        *,
+        profile: RiskProfile,
+        capital: Decimal | None,
+        shares: int = 0,
+        cost_basis: Decimal | None = None,
+        allow_below_cost_basis: bool = False,
+        max_dte: int | None = None,
+    ) -> Recommendation:
+        """Options to sell on ``symbol`` now. ``capital`` ``None`` sizes puts for one
+        contract of any listed strike (a watchlist symbol has no capital of its own)."""
         settings = self.settings.recommendations
         if max_dte is not None:
             settings = msgspec.structs.replace(
@@ -387,39 +412,38 @@ class WheelService(Bookkeeping):
             )
         market = self._require_market()
         today = exchange_date(self._now())
-        quote = await market.get_quote(wheel.symbol)
+        quote = await market.get_quote(symbol)
         chain = await market.get_chain(
-            wheel.symbol,
+            symbol,
             from_date=today + timedelta(days=settings.min_dte),
             to_date=today + timedelta(days=settings.max_dte),
         )
-        volatility, method = await self._volatility(wheel.symbol, today, chain)
+        if capital is None:
+            strikes = [o.strike for o in chain.options if o.option_type is option_type]
+            capital = max(strikes, default=ZERO) * CONTRACT_MULTIPLIER
+        volatility, method = await self._volatility(symbol, today, chain)
         try:
-            events = await market.get_events(wheel.symbol)
+            events = await market.get_events(symbol)
         except MarketDataError:
             events = None
-        request = RecommendationRequest(
-            symbol=wheel.symbol,
-            option_type=option_type,
-            chain=chain,
-            spot=quote.price,
-            spot_stale=quote.stale,
-            volatility=volatility,
-            volatility_method=method,
-            profile=wheel.profile,
-            today=today,
-            capital=wheel.capital,
-            shares=holdings.shares,
-            cost_basis=holdings.cost_basis,
-            allow_below_cost_basis=allow_below_cost_basis,
-            events=events,
-            settings=settings,
-        )
-        return WheelRecommendation(
-            wheel_id=wheel.id,
-            symbol=wheel.symbol,
-            state=holdings.state,
-            recommendation=recommend(request),
+        return recommend(
+            RecommendationRequest(
+                symbol=symbol,
+                option_type=option_type,
+                chain=chain,
+                spot=quote.price,
+                spot_stale=quote.stale,
+                volatility=volatility,
+                volatility_method=method,
+                profile=profile,
+                today=today,
+                capital=capital,
+                shares=shares,
+                cost_basis=cost_basis,
+                allow_below_cost_basis=allow_below_cost_basis,
+                events=events,
+                settings=settings,
+            )
         )
 
     async def _volatility(self, symbol: str, today: date, chain: OptionChain) -> tuple[float, str]:

@@ -12,7 +12,15 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from wheel_core.domain.entities import Portfolio, ShareMove, Snapshot, Trade, Wheel
+from wheel_core.domain.entities import (
+    Alert,
+    Opportunity,
+    Portfolio,
+    ShareMove,
+    Snapshot,
+    Trade,
+    Wheel,
+)
 from wheel_core.domain.enums import OptionType, Outcome, RiskLevel, RiskProfile, WheelState
 from wheel_core.domain.lifecycle import Holdings, ShareLot, ShareSale, allowed_actions
 from wheel_core.domain.money import cents
@@ -191,3 +199,42 @@ class WheelRecommendation(msgspec.Struct, frozen=True, kw_only=True):
     state: WheelState
     recommendation: Recommendation | None = None
     error: str | None = None
+
+
+class SymbolFailure(msgspec.Struct, frozen=True, kw_only=True):
+    """One symbol a batch could not handle, and why; the rest of the batch went on."""
+
+    symbol: str
+    error: str
+
+
+class PriceRefresh(msgspec.Struct, frozen=True, kw_only=True):
+    """Quotes fetched for every active wheel's symbol (warming the market-data cache)."""
+
+    as_of: datetime
+    symbols: list[str]
+    """Every distinct symbol of the active wheels, sorted."""
+    refreshed: int
+    """How many of them were quoted; the others are in ``failures``."""
+    failures: list[SymbolFailure]
+
+
+class RiskScan(msgspec.Struct, frozen=True, kw_only=True):
+    """One pass of the risk monitor over every active wheel's open option."""
+
+    checked: int
+    """Open options assessed (wheels whose market data failed are in ``failures``)."""
+    alerts: list[Alert]
+    """Only the alerts raised by this pass; conditions already alerted are not repeated."""
+    failures: list[WheelFailure]
+
+
+class OpportunityScan(msgspec.Struct, frozen=True, kw_only=True):
+    """One opportunity scan over the idle wheels and the watchlist."""
+
+    found: list[Opportunity]
+    """Contracts no earlier scan had found."""
+    updated: int
+    """Contracts found before, whose figures this scan refreshed."""
+    failures: list[SymbolFailure]
+    """Symbols with no recommendation, and why (market data missing or stale, ...)."""

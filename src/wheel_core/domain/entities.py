@@ -1,4 +1,5 @@
-"""The things a trader keeps: portfolios, wheels, option trades, share moves, snapshots, alerts.
+"""The things a trader keeps: portfolios, wheels, option trades, share moves, snapshots,
+alerts, the watchlist and the opportunities found on it.
 
 Entities are plain msgspec Structs with no persistence or framework in them;
 repositories translate them to and from storage. Ids are assigned by the
@@ -17,6 +18,7 @@ from decimal import Decimal
 import msgspec
 
 from wheel_core.domain.enums import (
+    OpportunitySource,
     OptionType,
     Outcome,
     RiskLevel,
@@ -171,4 +173,40 @@ class JobRun(msgspec.Struct, kw_only=True):
     finished_at: datetime | None = None
     error: str | None = None
     summary: str | None = None
+    id: int | None = None
+
+
+class WatchlistEntry(msgspec.Struct, kw_only=True):
+    """A symbol the trader may wheel one day: the opportunity scan looks at it too."""
+
+    symbol: str
+    added_at: datetime
+    note: str = ""
+    id: int | None = None
+
+
+class Opportunity(msgspec.Struct, kw_only=True):
+    """A put (or call) worth selling that a scan found, kept until the trader has read it.
+
+    One row per contract — (symbol, option_type, strike, expiration) — however many
+    scans find it: a later scan updates ``premium``, ``probability_itm``,
+    ``annualized_yield`` and ``last_seen_at`` in place, and keeps ``found_at`` (when it
+    first appeared) and ``read_at`` (a trader who read it is not told again).
+    ``premium`` is the bid per share; ``annualized_yield`` is a fraction (0.0749 =
+    7.49 % a year), as in :class:`~wheel_core.recommend.Candidate`.
+    """
+
+    symbol: str
+    option_type: OptionType
+    strike: Decimal
+    expiration: date
+    premium: Decimal
+    probability_itm: float
+    annualized_yield: Decimal
+    found_at: datetime
+    last_seen_at: datetime
+    source: OpportunitySource
+    wheel_id: int | None = None
+    """The idle wheel it was found for; ``None`` for a watchlist symbol."""
+    read_at: datetime | None = None
     id: int | None = None

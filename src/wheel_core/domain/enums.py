@@ -70,3 +70,18 @@ _SIGMA_BANDS = {
     RiskProfile.CONSERVATIVE: (Decimal("1.5"), Decimal("2.0")),
     RiskProfile.DEFENSIVE: (Decimal("2.0"), Decimal("2.5")),
 }
+
+
+class OpportunitySource(StrEnum):
+    """Why a symbol was scanned: an idle wheel of the user's, or the watchlist."""
+
+    WHEEL = "wheel"
+    WATCHLIST = "watchlist"
+
+
+class AlertKind(StrEnum):
+    """The conditions the risk monitor raises alerts for; plugins may raise other kinds."""
+
+    ITM = "itm"
+    RISK = "risk"
+    EXPIRY = "expiry"

@@ -24,13 +24,16 @@ import pytest
 from wheel_core.domain.entities import (
     Alert,
     JobRun,
+    Opportunity,
     Portfolio,
     ShareMove,
     Snapshot,
     Trade,
+    WatchlistEntry,
     Wheel,
 )
 from wheel_core.domain.enums import (
+    OpportunitySource,
     OptionType,
     Outcome,
     RiskLevel,
@@ -39,10 +42,12 @@ from wheel_core.domain.enums import (
 )
 from wheel_core.domain.errors import ConflictError, MarketDataError
 from wheel_core.ports import (
+    AlertQuery,
     Clock,
     MarketCalendar,
     MarketData,
     Notifier,
+    OpportunityQuery,
     SnapshotQuery,
     TradeQuery,
     UnitOfWork,
@@ -412,6 +417,163 @@ class StorageContract:
             assert await uow.alerts.list(acknowledged=True) == [old]
             assert await uow.alerts.list(acknowledged=False) == [new]
             assert await uow.alerts.get(old.id) == old
+
+    async def test_alert_queries_filter_order_and_page(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            assert portfolio.id is not None
+            wheel = await _wheel(uow, portfolio.id)
+            assert wheel.id is not None
+            trade = await uow.trades.add(_trade(wheel.id))
+            day = timedelta(days=1)
+            low = await uow.alerts.add(
+                Alert(kind="expiry", key="e:1", message="m", level=RiskLevel.LOW, created_at=T0)
+            )
+            medium = await uow.alerts.add(
+                Alert(
+                    kind="risk",
+                    key="r:1",
+                    message="m",
+                    level=RiskLevel.MEDIUM,
+                    created_at=T0 + day,
+                    wheel_id=wheel.id,
+                    trade_id=trade.id,
+                )
+            )
+            high = await uow.alerts.add(
+                Alert(
+                    kind="risk",
+                    key="r:2",
+                    message="m",
+                    level=RiskLevel.HIGH,
+                    created_at=T0 + 2 * day,
+                    wheel_id=wheel.id,
+                    acknowledged_at=T0 + 3 * day,
+                )
+            )
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.alerts.search(AlertQuery()) == [high, medium, low]
+            assert await uow.alerts.count(AlertQuery()) == 3
+            assert await uow.alerts.search(AlertQuery(kind="risk")) == [high, medium]
+            assert await uow.alerts.search(AlertQuery(wheel_id=wheel.id, acknowledged=False)) == [
+                medium
+            ]
+            assert await uow.alerts.search(AlertQuery(acknowledged=True)) == [high]
+            medium_up = AlertQuery(min_level=RiskLevel.MEDIUM)
+            assert await uow.alerts.search(medium_up) == [high, medium]
+            assert await uow.alerts.search(AlertQuery(min_level=RiskLevel.HIGH)) == [high]
+            on_day = AlertQuery(created_from=(T0 + day).date(), created_to=(T0 + day).date())
+            assert await uow.alerts.search(on_day) == [medium]
+            assert await uow.alerts.search(AlertQuery(created_from=(T0 + day).date())) == [
+                high,
+                medium,
+            ]
+            paged = AlertQuery(offset=1, limit=1)
+            assert await uow.alerts.search(paged) == [medium]
+            assert await uow.alerts.count(paged) == 3
+            assert await uow.alerts.count(AlertQuery(kind="nope")) == 0
+
+    async def test_watchlist_is_one_entry_per_symbol_in_symbol_order(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            msft = await uow.watchlist.add(
+                WatchlistEntry(symbol="MSFT", added_at=T0, note="after earnings")
+            )
+            aapl = await uow.watchlist.add(WatchlistEntry(symbol="AAPL", added_at=T0))
+            await uow.commit()
+        assert msft.id is not None and aapl.id is not None
+        async with uow_factory() as uow:
+            assert await uow.watchlist.list() == [aapl, msft]
+            assert await uow.watchlist.get("MSFT") == msft
+            assert await uow.watchlist.get("KO") is None
+        with pytest.raises(ConflictError):
+            async with uow_factory() as uow:
+                await uow.watchlist.add(WatchlistEntry(symbol="AAPL", added_at=T0))
+                await uow.commit()
+        async with uow_factory() as uow:
+            await uow.watchlist.delete("AAPL")
+            await uow.watchlist.delete("KO")  # absent: nothing to do
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.watchlist.list() == [msft]
+
+    async def test_opportunities_are_one_per_contract_and_are_read_once(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        def opportunity(
+            symbol: str, strike: str, found_at: datetime, **changes: object
+        ) -> Opportunity:
+            fields: dict[str, object] = {
+                "symbol": symbol,
+                "option_type": OptionType.PUT,
+                "strike": Decimal(strike),
+                "expiration": date(2026, 1, 16),
+                "premium": Decimal("0.455"),
+                "probability_itm": 0.1834,
+                "annualized_yield": Decimal("0.0749"),
+                "found_at": found_at,
+                "last_seen_at": found_at,
+                "source": OpportunitySource.WATCHLIST,
+            }
+            fields.update(changes)
+            return Opportunity(**fields)  # type: ignore[arg-type]
+
+        later = T0 + timedelta(hours=1)
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            assert portfolio.id is not None
+            wheel = await _wheel(uow, portfolio.id, "KO")
+            first = await uow.opportunities.add(opportunity("AAPL", "180", T0))
+            second = await uow.opportunities.add(opportunity("AAPL", "175", T0))
+            ko = await uow.opportunities.add(
+                opportunity("KO", "60.5", later, source=OpportunitySource.WHEEL, wheel_id=wheel.id)
+            )
+            await uow.commit()
+        assert first.id is not None
+        async with uow_factory() as uow:
+            # Strikes compare as numbers: 180.00 is the contract stored as 180.
+            found = await uow.opportunities.find(
+                "AAPL", OptionType.PUT, Decimal("180.00"), date(2026, 1, 16)
+            )
+            assert found == first
+            assert (
+                await uow.opportunities.find(
+                    "AAPL", OptionType.CALL, Decimal(180), date(2026, 1, 16)
+                )
+                is None
+            )
+            assert await uow.opportunities.search(OpportunityQuery()) == [ko, first, second]
+            assert await uow.opportunities.search(OpportunityQuery(symbol="AAPL", limit=1)) == [
+                first
+            ]
+            wheel_only = OpportunityQuery(source=OpportunitySource.WHEEL)
+            assert await uow.opportunities.search(wheel_only) == [ko]
+            calls = OpportunityQuery(option_type=OptionType.CALL)
+            assert await uow.opportunities.count(calls) == 0
+            first.read_at = later
+            first.premium = Decimal("0.50")
+            await uow.opportunities.update(first)
+            await uow.commit()
+        with pytest.raises(ConflictError):
+            async with uow_factory() as uow:
+                await uow.opportunities.add(opportunity("AAPL", "180.0", later))
+                await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.opportunities.get(first.id) == first
+            unread = OpportunityQuery(unread_only=True)
+            assert await uow.opportunities.search(unread) == [ko, second]
+            assert await uow.opportunities.mark_all_read(later) == 2
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.opportunities.count(OpportunityQuery(unread_only=True)) == 0
+            assert await uow.opportunities.mark_all_read(later) == 0
+            stored = await uow.opportunities.search(OpportunityQuery())
+            assert [o.read_at for o in stored] == [later, later, later]
+            assert stored[1] == first  # read before: its first reading is kept
 
     async def test_job_runs_newest_first(self, uow_factory: UnitOfWorkFactory) -> None:
         async with uow_factory() as uow:

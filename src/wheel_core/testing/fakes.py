@@ -22,15 +22,18 @@ import msgspec
 from wheel_core.domain.entities import (
     Alert,
     JobRun,
+    Opportunity,
     Portfolio,
     ShareMove,
     Snapshot,
     Trade,
+    WatchlistEntry,
     Wheel,
 )
+from wheel_core.domain.enums import OptionType
 from wheel_core.domain.errors import ConflictError, MarketDataError
 from wheel_core.market import CorporateEvents, MarketSession, OptionChain, PriceBar, Quote
-from wheel_core.ports import SnapshotQuery, TradeQuery
+from wheel_core.ports import AlertQuery, OpportunityQuery, SnapshotQuery, TradeQuery
 
 E = TypeVar("E", bound=msgspec.Struct)
 
@@ -47,7 +50,17 @@ class _Table(msgspec.Struct):
 class InMemoryStore:
     """The "database" behind :class:`InMemoryUnitOfWork`: tables of committed rows."""
 
-    TABLES = ("portfolios", "wheels", "trades", "share_moves", "snapshots", "alerts", "job_runs")
+    TABLES = (
+        "portfolios",
+        "wheels",
+        "trades",
+        "share_moves",
+        "snapshots",
+        "alerts",
+        "job_runs",
+        "watchlist",
+        "opportunities",
+    )
 
     def __init__(self) -> None:
         self.tables: dict[str, _Table] = {name: _Table() for name in self.TABLES}
@@ -149,7 +162,7 @@ class FakeWheelRepository(_Repository):
         _refuse_if_referenced(
             self._tables, "wheel", wheel_id, ("trades", "wheel_id"), ("share_moves", "wheel_id")
         )
-        for derived in ("snapshots", "alerts"):  # derived data goes with its wheel
+        for derived in ("snapshots", "alerts", "opportunities"):  # derived data goes too
             rows = self._tables[derived].rows
             for key in [k for k, row in rows.items() if row.wheel_id == wheel_id]:  # type: ignore[attr-defined]
                 del rows[key]
@@ -287,17 +300,110 @@ class FakeAlertRepository(_Repository):
         alerts: list[Alert] = self._all()  # type: ignore[assignment]
         return next((a for a in alerts if a.key == key), None)
 
-    async def list(self, *, acknowledged: bool | None = None) -> list[Alert]:
+    def _matching(self, q: AlertQuery) -> list[Alert]:
+        levels = q.levels
         alerts: list[Alert] = self._all()  # type: ignore[assignment]
-        chosen = [
+        found = [
             a
             for a in alerts
-            if acknowledged is None or (a.acknowledged_at is not None) == acknowledged
+            if (q.acknowledged is None or (a.acknowledged_at is not None) == q.acknowledged)
+            and (q.kind is None or a.kind == q.kind)
+            and (q.wheel_id is None or a.wheel_id == q.wheel_id)
+            and (levels is None or a.level in levels)
+            and (q.created_from is None or a.created_at.date() >= q.created_from)
+            and (q.created_to is None or a.created_at.date() <= q.created_to)
         ]
-        return sorted(chosen, key=lambda a: (a.created_at, a.id or 0), reverse=True)
+        return sorted(found, key=lambda a: (a.created_at, a.id or 0), reverse=True)
+
+    async def search(self, query: AlertQuery) -> list[Alert]:
+        found = self._matching(query)
+        end = None if query.limit is None else query.offset + query.limit
+        return found[query.offset : end]
+
+    async def count(self, query: AlertQuery) -> int:
+        return len(self._matching(query))
 
     async def update(self, alert: Alert) -> None:
         self._put(alert)
+
+    async def list(self, *, acknowledged: bool | None = None) -> list[Alert]:
+        return self._matching(AlertQuery(acknowledged=acknowledged))
+
+
+class FakeWatchlistRepository(_Repository):
+    async def add(self, entry: WatchlistEntry) -> WatchlistEntry:
+        if await self.get(entry.symbol) is not None:
+            raise ConflictError(f"{entry.symbol} is already on the watchlist")
+        return self._insert(entry)
+
+    async def get(self, symbol: str) -> WatchlistEntry | None:
+        return next((e for e in await self.list() if e.symbol == symbol), None)
+
+    async def list(self) -> list[WatchlistEntry]:
+        entries: list[WatchlistEntry] = self._all()  # type: ignore[assignment]
+        return sorted(entries, key=lambda e: e.symbol)
+
+    async def delete(self, symbol: str) -> None:
+        entry = await self.get(symbol)
+        if entry is not None and entry.id is not None:
+            self._remove(entry.id)
+
+
+class FakeOpportunityRepository(_Repository):
+    async def add(self, opportunity: Opportunity) -> Opportunity:
+        o = opportunity
+        if await self.find(o.symbol, o.option_type, o.strike, o.expiration) is not None:
+            raise ConflictError("an opportunity on this contract already exists")
+        return self._insert(opportunity)
+
+    async def get(self, opportunity_id: int) -> Opportunity | None:
+        return self._get(opportunity_id)  # type: ignore[return-value]
+
+    async def find(
+        self, symbol: str, option_type: OptionType, strike: Decimal, expiration: date
+    ) -> Opportunity | None:
+        every: list[Opportunity] = self._all()  # type: ignore[assignment]
+        return next(
+            (
+                o
+                for o in every
+                if (o.symbol, o.option_type, o.strike, o.expiration)
+                == (symbol, option_type, strike, expiration)
+            ),
+            None,
+        )
+
+    def _matching(self, q: OpportunityQuery) -> list[Opportunity]:
+        every: list[Opportunity] = self._all()  # type: ignore[assignment]
+        found = [
+            o
+            for o in every
+            if (not q.unread_only or o.read_at is None)
+            and (q.symbol is None or o.symbol == q.symbol)
+            and (q.source is None or o.source == q.source)
+            and (q.option_type is None or o.option_type == q.option_type)
+        ]
+        # Newest first, then in the order found: sort by id, then (stably) by found_at.
+        found.sort(key=lambda o: o.id or 0)
+        found.sort(key=lambda o: o.found_at, reverse=True)
+        return found
+
+    async def search(self, query: OpportunityQuery) -> list[Opportunity]:
+        found = self._matching(query)
+        end = None if query.limit is None else query.offset + query.limit
+        return found[query.offset : end]
+
+    async def count(self, query: OpportunityQuery) -> int:
+        return len(self._matching(query))
+
+    async def update(self, opportunity: Opportunity) -> None:
+        self._put(opportunity)
+
+    async def mark_all_read(self, at: datetime) -> int:
+        unread = [o for o in self._table.rows.values() if o.read_at is None]  # type: ignore[attr-defined]
+        for opportunity in unread:
+            self._put(msgspec.structs.replace(opportunity, read_at=at))
+        return len(unread)
 
 
 class FakeJobRunRepository(_Repository):
@@ -346,6 +452,8 @@ class InMemoryUnitOfWork:
         self.share_moves = FakeShareMoveRepository(tables["share_moves"])
         self.snapshots = FakeSnapshotRepository(tables["snapshots"], tables["wheels"])
         self.alerts = FakeAlertRepository(tables["alerts"])
+        self.watchlist = FakeWatchlistRepository(tables["watchlist"])
+        self.opportunities = FakeOpportunityRepository(tables["opportunities"])
         self.job_runs = FakeJobRunRepository(tables["job_runs"])
         self.settings = FakeSettingRepository(self._settings)
         return self
