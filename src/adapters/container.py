@@ -29,16 +29,20 @@ from adapters.market_data.simulated import SimulatedMarket
 from adapters.persistence.database import create_engine
 from adapters.persistence.migrate import upgrade
 from adapters.persistence.unit_of_work import SqlUnitOfWorkFactory
+from adapters.scheduler.notifiers import LogNotifier, WebhookNotifier
+from adapters.scheduler.scheduler import Scheduler, build_scheduler, discover_plugins
 from adapters.settings import (
     STORED_KEY,
     Layer,
     MarketDataSettings,
+    SchedulerSettings,
     SchwabSettings,
     Settings,
     SettingsError,
     with_stored,
 )
 from wheel_core.app.service import WheelService
+from wheel_core.ports import Notifier
 
 
 def cache_policy(settings: MarketDataSettings) -> CachePolicy:
@@ -79,6 +83,15 @@ def build_schwab_market(settings: SchwabSettings, clock: Any) -> Any:
     return SchwabMarketData(client, clock)
 
 
+def build_notifier(settings: SchedulerSettings) -> Notifier:
+    """Where new alerts go: the log (default) or ``scheduler.webhook_url``."""
+    if settings.notifier == "webhook":
+        return WebhookNotifier(
+            settings.webhook_url, timeout=settings.webhook_timeout, retries=settings.webhook_retries
+        )
+    return LogNotifier()
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Object(Settings())
 
@@ -115,6 +128,24 @@ class Container(containers.DeclarativeContainer):
         market=market_data,
         calendar=calendar,
         settings=settings.provided.core,
+    )
+
+    notifier = providers.Singleton(build_notifier, settings.provided.scheduler)
+    plugin_discovery = providers.Singleton(discover_plugins, settings.provided.scheduler)
+    # The scheduler asks for the service, market, calendar and notifier on each run
+    # (``.provider``), so the parts rebuilt by ``apply_settings`` or overridden by a test
+    # are the ones its jobs use.
+    scheduler = providers.Singleton(
+        build_scheduler,
+        settings=settings.provided.scheduler,
+        enabled=settings.provided.server.scheduler,
+        unit_of_work=unit_of_work,
+        clock=clock,
+        calendar=calendar.provider,
+        service=service.provider,
+        market=market_data.provider,
+        notifier=notifier.provider,
+        discovery=plugin_discovery,
     )
 
 
@@ -175,6 +206,23 @@ async def start(container: Container) -> AsyncEngine:
     if container.settings().market_data.provider == "schwab":
         await adopt_live_session(container.schwab_market(), container.calendar(), container.clock())
     return engine
+
+
+async def start_scheduler(container: Container) -> Scheduler:
+    """After :func:`start`: run the background jobs in this process when
+    ``server.scheduler`` is on; otherwise only load their settings, so jobs can be
+    listed, changed and run on demand. Needs a running event loop."""
+    scheduler: Scheduler = container.scheduler()
+    if container.settings().server.scheduler:
+        await scheduler.start()
+    else:
+        await scheduler.load()
+    return scheduler
+
+
+async def stop_scheduler(container: Container) -> None:
+    scheduler: Scheduler = container.scheduler()
+    await scheduler.stop()
 
 
 async def stop(container: Container) -> None:

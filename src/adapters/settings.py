@@ -86,6 +86,46 @@ class ServerSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     """Run the background jobs in this process (only one process may)."""
 
 
+class JobOverride(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One job's schedule as the config file sets it; unset keys keep the job's default.
+
+    Changes made through ``PATCH /api/v1/jobs/{name}`` are stored in the database and
+    sit above these, like every stored run-time change.
+    """
+
+    enabled: bool | None = None
+    interval_minutes: Annotated[int, msgspec.Meta(ge=1, le=1440)] | None = None
+    cron: str | None = None
+    """Five crontab fields (minute hour day month day-of-week), e.g. ``45 9,12 * * mon-fri``."""
+    timezone: str | None = None
+    only_when: Literal["market_open", "trading_day", "always"] | None = None
+    timeout_seconds: Annotated[int, msgspec.Meta(ge=1, le=86_400)] | None = None
+
+
+class SchedulerSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Background jobs and plugins (``server.scheduler`` says whether this process runs them)."""
+
+    timezone: str = "America/New_York"
+    """Where a job's cron fields are read when the job names no time zone of its own."""
+    job_timeout: Annotated[int, msgspec.Meta(ge=1, le=86_400)] = 300
+    """Seconds a run may take before it is cancelled and recorded as ``timeout``."""
+    misfire_grace: Annotated[int, msgspec.Meta(ge=1, le=86_400)] = 300
+    """Seconds a run may start late (a busy or suspended process) and still run."""
+    jobs: dict[str, JobOverride] = msgspec.field(default_factory=dict)
+    """Per-job overrides by job name (``price_refresh``, ``risk_monitor``, ``daily_snapshot``,
+    ``opportunity_scan`` or a plugin's name)."""
+    plugins_dir: str = "plugins"
+    """Plugin files (``*.py``) loaded at start; relative paths are read from the working
+    directory. Installed packages add plugins through the ``wheel_strategy.plugins``
+    entry-point group."""
+    notifier: Literal["log", "webhook"] = "log"
+    webhook_url: str | None = None
+    """Where the webhook notifier POSTs each new alert as JSON; may hold a token, so it is
+    a secret: shown redacted, never logged."""
+    webhook_timeout: Annotated[float, msgspec.Meta(gt=0, le=300)] = 10.0
+    webhook_retries: Annotated[int, msgspec.Meta(ge=0, le=10)] = 3
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     database: DatabaseSettings = msgspec.field(default_factory=DatabaseSettings)
     market_data: MarketDataSettings = msgspec.field(default_factory=MarketDataSettings)
@@ -93,9 +133,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     calendar: CalendarSettings = msgspec.field(default_factory=CalendarSettings)
     server: ServerSettings = msgspec.field(default_factory=ServerSettings)
     core: CoreSettings = msgspec.field(default_factory=CoreSettings)
+    scheduler: SchedulerSettings = msgspec.field(default_factory=SchedulerSettings)
 
 
-SECRET_KEYS = frozenset({"schwab.app_secret", "schwab.api_key", "server.api_token"})
+SECRET_KEYS = frozenset(
+    {"schwab.app_secret", "schwab.api_key", "server.api_token", "scheduler.webhook_url"}
+)
 RUNTIME_SECTIONS = frozenset({"core", "market_data", "calendar"})
 """Sections ``PATCH /system/config`` may change; the rest need a restart to mean anything."""
 

@@ -106,7 +106,8 @@ class _Server(uvicorn.Server):
 @contextmanager
 def serving(database: Path, clock: FakeClock) -> Iterator[str]:
     """The real app on uvicorn at 127.0.0.1:<free port>; yields its URL."""
-    container = container_module.build_container(convert({"database": {"url": str(database)}}))
+    layer = {"database": {"url": str(database)}, "server": {"scheduler": False}}
+    container = container_module.build_container(convert(layer))
     container.clock.override(providers.Object(clock))
     port = free_port()
     config = uvicorn.Config(

@@ -25,7 +25,11 @@ def api_clock() -> FakeClock:
 
 @pytest.fixture
 def api_container(tmp_path: Path, api_clock: FakeClock) -> Container:
-    container = build_container(convert({"database": {"url": str(tmp_path / "api.db")}}))
+    # The background jobs stay off: APScheduler fires on the real clock, which no test
+    # may depend on. Tests of the running scheduler switch it on for themselves.
+    container = build_container(
+        convert({"database": {"url": str(tmp_path / "api.db")}, "server": {"scheduler": False}})
+    )
     container.clock.override(providers.Object(api_clock))
     return container
 

@@ -37,6 +37,7 @@ from adapters.cli.remote import (
 from adapters.container import Container, build_container, start, stop
 from adapters.settings import convert
 from wheel_core.app.commands import (
+    AddToWatchlist,
     AssignTrade,
     CloseTrade,
     CorrectTrade,
@@ -44,6 +45,7 @@ from wheel_core.app.commands import (
     ExpireTrade,
     ImportShares,
     OpenWheel,
+    RaiseAlert,
     RecordTrade,
     RollTrade,
     SellShares,
@@ -54,7 +56,14 @@ from wheel_core.app.facade import WheelFacade
 from wheel_core.app.service import WheelService
 from wheel_core.domain import errors as domain_errors
 from wheel_core.domain.entities import Portfolio
-from wheel_core.domain.enums import OptionType, Outcome, RiskLevel, RiskProfile, WheelState
+from wheel_core.domain.enums import (
+    OpportunitySource,
+    OptionType,
+    Outcome,
+    RiskLevel,
+    RiskProfile,
+    WheelState,
+)
 from wheel_core.domain.errors import (
     ConflictError,
     DomainError,
@@ -65,7 +74,7 @@ from wheel_core.domain.errors import (
     ValidationError,
 )
 from wheel_core.performance import Period
-from wheel_core.ports import SnapshotQuery, TradeQuery
+from wheel_core.ports import AlertQuery, OpportunityQuery, SnapshotQuery, TradeQuery
 from wheel_core.testing.fakes import FakeClock
 
 PUT_EXPIRY = date(2026, 12, 18)
@@ -289,6 +298,53 @@ async def test_every_use_case_answers_the_same_in_both_modes(
     await both("performance", Period.DAYS_30, portfolio_id=default.id)
     await both("recommend_batch", max_dte=45)  # AAPL's put is open: only idle/holding wheels
 
+    # Monitoring: prices, risk alerts, the watchlist and the opportunities found on it.
+    refresh = await both("refresh_prices")
+    assert (refresh.symbols, refresh.refreshed) == (["AAPL"], 1)
+    assert (await both("monitor_risk")).checked == 1
+    earnings = RaiseAlert(
+        kind="earnings",
+        key="earnings:aapl",
+        message="AAPL reports before the put expires",
+        level=RiskLevel.HIGH,
+        trade_id=sold_put.id,
+    )
+    alert = await both("raise_alert", earnings)
+    assert alert.wheel_id == aapl.id
+    assert await both("raise_alert", earnings) is None
+    await both("list_alerts")
+    await both(
+        "list_alerts",
+        AlertQuery(
+            acknowledged=False,
+            kind="earnings",
+            wheel_id=aapl.id,
+            min_level=RiskLevel.MEDIUM,
+            created_from=date(2026, 11, 24),
+            created_to=date(2026, 11, 24),
+            limit=1,
+        ),
+    )
+    await both("get_alert", alert.id)
+    assert (await both("acknowledge_alert", alert.id)).acknowledged_at is not None
+    await both("add_to_watchlist", AddToWatchlist(symbol="ko", note="dividends"))
+    await both("add_to_watchlist", AddToWatchlist(symbol="JNJ"))
+    assert [e.symbol for e in await both("watchlist")] == ["JNJ", "KO"]
+    await both("remove_from_watchlist", "jnj")
+    scan = await both("scan_opportunities")
+    assert scan.found
+    assert (await both("scan_opportunities")).updated == len(scan.found)
+    watched = await both(
+        "list_opportunities",
+        OpportunityQuery(
+            symbol="ko", source=OpportunitySource.WATCHLIST, option_type=OptionType.PUT, limit=2
+        ),
+    )
+    await both("mark_opportunity_read", watched.items[0].id)
+    await both("list_opportunities", OpportunityQuery(unread_only=True, offset=1))
+    assert await both("unread_opportunities") == len(scan.found) - 1
+    assert await both("mark_all_opportunities_read") == len(scan.found) - 1
+
     # MSFT in the growth portfolio: shares in and out, a close, a roll, corrections.
     msft = await both(
         "open_wheel", OpenWheel(symbol="MSFT", portfolio_id=growth.id, capital=Decimal(50000))
@@ -413,6 +469,38 @@ async def test_not_found_is_the_same_error_and_message(pair: Pair) -> None:
     await pair.fail("expire_trade", 42, ExpireTrade(price_at_expiry=Decimal(1)))
     await pair.fail("performance", portfolio_id=77)
     await pair.fail("positions", portfolio_id=77)
+
+
+async def test_monitoring_fails_alike_in_both_modes(pair: Pair) -> None:
+    for method, key in [
+        ("get_alert", 999),
+        ("acknowledge_alert", 0),
+        ("mark_opportunity_read", 999),
+        ("mark_opportunity_read", 0),
+    ]:
+        mine, _ = await pair.fail(method, key)
+        assert type(mine) is NotFoundError
+    await pair.both("add_to_watchlist", AddToWatchlist(symbol="KO"))
+    mine, _ = await pair.fail("add_to_watchlist", AddToWatchlist(symbol="ko"))
+    assert mine.message == "KO is already on the watchlist"
+    mine, _ = await pair.fail("remove_from_watchlist", "MSFT")
+    assert mine.message == "watchlist symbol 'MSFT' not found"
+    mine, _ = await pair.fail("remove_from_watchlist", "$$")
+    assert type(mine) is ValidationError
+    mine, _ = await pair.fail("list_opportunities", OpportunityQuery(symbol="a b"))
+    assert type(mine) is ValidationError
+    mine, _ = await pair.fail(
+        "raise_alert", RaiseAlert(kind="x", key="x:1", message="m", wheel_id=404)
+    )
+    assert mine.message == "wheel 404 not found"
+    aapl = await pair.both("open_wheel", OpenWheel(symbol="AAPL", capital=Decimal(30000)))
+    ko = await pair.both("open_wheel", OpenWheel(symbol="KO"))
+    sold = await pair.both("record_trade", aapl.id, put())
+    mine, _ = await pair.fail(
+        "raise_alert",
+        RaiseAlert(kind="x", key="x:1", message="m", wheel_id=ko.id, trade_id=sold.id),
+    )
+    assert type(mine) is ValidationError
 
 
 async def test_an_invalid_transition_carries_its_state_and_allowed_actions(pair: Pair) -> None:

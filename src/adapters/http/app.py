@@ -3,7 +3,8 @@
 ``create_app(container)`` wires the controllers, the error mapping, the OpenAPI
 documents (Swagger UI at ``/docs``, ReDoc at ``/redoc``, the schema at
 ``/openapi.json``) and the safety settings; the lifespan opens the database
-(migrations run there) and closes it.
+(migrations run there), starts the scheduler when ``server.scheduler`` is on (else
+only loads the job settings, for jobs run on demand) and closes both.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from adapters.container import Container, start, stop
+from adapters.container import Container, start, start_scheduler, stop, stop_scheduler
 from adapters.http.auth import BearerTokenMiddleware
 from adapters.http.controllers import CONTROLLERS
 from adapters.http.dependencies import DEPENDENCIES
@@ -44,7 +45,11 @@ def create_app(container: Container, *, manage_database: bool = True) -> Litesta
         if manage_database:
             await start(container)
         try:
-            yield
+            await start_scheduler(container)
+            try:
+                yield
+            finally:
+                await stop_scheduler(container)
         finally:
             if manage_database:
                 await stop(container)

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from adapters.cli.remote.client import Param
 from wheel_core.domain.checks import normalize_symbol
 from wheel_core.domain.errors import MarketDataError, NotFoundError
-from wheel_core.ports import SnapshotQuery, TradeQuery
+from wheel_core.ports import AlertQuery, OpportunityQuery, SnapshotQuery, TradeQuery
 
 MAX_ID = 2**63 - 1
 """Ids are 64-bit database keys; the API refuses larger ones (and 0) as malformed."""
@@ -44,6 +44,26 @@ def snapshot_filters(query: SnapshotQuery) -> dict[str, Param]:
     }
 
 
+def alert_filters(query: AlertQuery) -> dict[str, Param]:
+    return {
+        "acknowledged": query.acknowledged,
+        "kind": query.kind,
+        "wheel_id": query.wheel_id,
+        "min_level": query.min_level,
+        "created_from": query.created_from,
+        "created_to": query.created_to,
+    }
+
+
+def opportunity_filters(query: OpportunityQuery) -> dict[str, Param]:
+    return {
+        "unread": True if query.unread_only else None,
+        "symbol": query.symbol,
+        "source": query.source,
+        "option_type": query.option_type,
+    }
+
+
 def checked_id(kind: str, key: int) -> int:
     """``key`` if the API can take it as an id; otherwise the not-found the service
     raises for an id that names nothing (the API would answer a 400 instead)."""
@@ -62,6 +82,14 @@ def wheel_path(wheel_id: int) -> str:
 
 def trade_path(trade_id: int) -> str:
     return f"/trades/{checked_id('trade', trade_id)}"
+
+
+def alert_path(alert_id: int) -> str:
+    return f"/alerts/{checked_id('alert', alert_id)}"
+
+
+def opportunity_path(opportunity_id: int) -> str:
+    return f"/opportunities/{checked_id('opportunity', opportunity_id)}"
 
 
 def symbol_segment(symbol: str) -> str:

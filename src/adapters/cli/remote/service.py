@@ -15,9 +15,14 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import httpx
+import msgspec
 
 from adapters.cli.remote.client import Api, Param
 from adapters.cli.remote.routes import (
+    alert_filters,
+    alert_path,
+    opportunity_filters,
+    opportunity_path,
     portfolio_path,
     snapshot_filters,
     symbol_segment,
@@ -27,6 +32,7 @@ from adapters.cli.remote.routes import (
 )
 from wheel_core.app.bookkeeping import ticker_query
 from wheel_core.app.commands import (
+    AddToWatchlist,
     AssignTrade,
     CloseTrade,
     CorrectTrade,
@@ -34,6 +40,7 @@ from wheel_core.app.commands import (
     ExpireTrade,
     ImportShares,
     OpenWheel,
+    RaiseAlert,
     RecordTrade,
     RollTrade,
     SellShares,
@@ -41,10 +48,13 @@ from wheel_core.app.commands import (
     UpdateWheel,
 )
 from wheel_core.app.views import (
+    OpportunityScan,
     Page,
     PortfolioSummary,
     PositionsReport,
     PositionView,
+    PriceRefresh,
+    RiskScan,
     SnapshotRun,
     TradeView,
     WheelHistory,
@@ -52,12 +62,12 @@ from wheel_core.app.views import (
     WheelView,
 )
 from wheel_core.domain.checks import normalize_symbol
-from wheel_core.domain.entities import Portfolio, Snapshot
+from wheel_core.domain.entities import Alert, Opportunity, Portfolio, Snapshot, WatchlistEntry
 from wheel_core.domain.enums import RiskLevel
 from wheel_core.domain.errors import NotFoundError
 from wheel_core.market import OptionChain, Quote
 from wheel_core.performance import ChainPnl, PerformanceReport, Period, PnlPoint
-from wheel_core.ports import SnapshotQuery, TradeQuery
+from wheel_core.ports import AlertQuery, OpportunityQuery, SnapshotQuery, TradeQuery
 
 if TYPE_CHECKING:
     from wheel_core.app.facade import WheelFacade
@@ -347,6 +357,70 @@ class RemoteWheelService:
         return await self._api.call(
             "POST", "/recommendations/batch", list[WheelRecommendation], body=body
         )
+
+    # ── monitoring: prices, alerts, watchlist, opportunities ──────────────
+
+    async def refresh_prices(self) -> PriceRefresh:
+        return await self._api.call("POST", "/positions/refresh", PriceRefresh)
+
+    async def monitor_risk(self) -> RiskScan:
+        return await self._api.call("POST", "/alerts/scan", RiskScan)
+
+    async def raise_alert(self, command: RaiseAlert) -> Alert | None:
+        """``null`` from the server: an alert with this key exists, nothing was raised."""
+        answer: type[Alert | None] = Alert | None  # type: ignore[assignment]  # a union type
+        return await self._api.call("POST", "/alerts", answer, body=command)
+
+    async def list_alerts(self, query: AlertQuery | None = None) -> Page[Alert]:
+        query = query or AlertQuery()
+        return await self._api.page(
+            "/alerts",
+            Page[Alert],
+            params=alert_filters(query),
+            offset=query.offset,
+            limit=query.limit,
+        )
+
+    async def get_alert(self, alert_id: int) -> Alert:
+        return await self._api.call("GET", alert_path(alert_id), Alert)
+
+    async def acknowledge_alert(self, alert_id: int) -> Alert:
+        return await self._api.call("POST", f"{alert_path(alert_id)}/acknowledge", Alert)
+
+    async def watchlist(self) -> list[WatchlistEntry]:
+        return await self._api.every("/watchlist", Page[WatchlistEntry])
+
+    async def add_to_watchlist(self, command: AddToWatchlist) -> WatchlistEntry:
+        return await self._api.call("POST", "/watchlist", WatchlistEntry, body=command)
+
+    async def remove_from_watchlist(self, symbol: str) -> None:
+        await self._api.send("DELETE", f"/watchlist/{symbol_segment(symbol)}")
+
+    async def scan_opportunities(self) -> OpportunityScan:
+        return await self._api.call("POST", "/watchlist/scan", OpportunityScan)
+
+    async def list_opportunities(self, query: OpportunityQuery | None = None) -> Page[Opportunity]:
+        query = query or OpportunityQuery()
+        if query.symbol is not None:
+            query = msgspec.structs.replace(query, symbol=normalize_symbol(query.symbol))
+        return await self._api.page(
+            "/opportunities",
+            Page[Opportunity],
+            params=opportunity_filters(query),
+            offset=query.offset,
+            limit=query.limit,
+        )
+
+    async def unread_opportunities(self) -> int:
+        answer = await self._api.call("GET", "/opportunities/unread-count", dict[str, int])
+        return answer["unread"]
+
+    async def mark_opportunity_read(self, opportunity_id: int) -> Opportunity:
+        return await self._api.call("POST", f"{opportunity_path(opportunity_id)}/read", Opportunity)
+
+    async def mark_all_opportunities_read(self) -> int:
+        answer = await self._api.call("POST", "/opportunities/read-all", dict[str, int])
+        return answer["marked"]
 
 
 def _lines(body: str) -> list[str]:

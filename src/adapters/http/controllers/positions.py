@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import Controller, get, post
 from litestar.params import Parameter
+from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.params import MAX_ID, Id
 from wheel_core.app.service import WheelService
-from wheel_core.app.views import PositionsReport, PositionView
+from wheel_core.app.views import PositionsReport, PositionView, PriceRefresh
 from wheel_core.domain.enums import RiskLevel
 
 
@@ -48,6 +49,12 @@ class PositionController(Controller):
     ) -> PositionsReport:
         """Open options at ``min_risk`` or above (default medium), with the wheels that failed."""
         return await service.positions(portfolio_id=portfolio_id, min_risk=min_risk)
+
+    @post("/positions/refresh", status_code=HTTP_200_OK)
+    async def refresh_prices(self, service: WheelService) -> PriceRefresh:
+        """Quote every active wheel's symbol now (what the price-refresh job does), so the
+        next reads are fresh; symbols whose quote failed are listed under ``failures``."""
+        return await service.refresh_prices()
 
     @get("/wheels/{wheel_id:int}/position")
     async def wheel_position(self, service: WheelService, wheel_id: Id) -> PositionView:

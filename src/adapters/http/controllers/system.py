@@ -49,7 +49,14 @@ class MarketDataHealth(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SchedulerHealth(msgspec.Struct, frozen=True, kw_only=True):
-    status: Literal["running", "stopped", "disabled", "not_installed"]
+    """``disabled``: this process does not run jobs (``server.scheduler: false``);
+    ``stopped``: it should, but the scheduler is not running."""
+
+    status: Literal["running", "stopped", "disabled"]
+    jobs: int = 0
+    """Jobs scheduled in this process."""
+    next_run_at: datetime | None = None
+    next_job: str | None = None
 
 
 class Health(msgspec.Struct, frozen=True, kw_only=True):
@@ -101,7 +108,10 @@ class SystemController(Controller):
         container = container_of(state)
         database = await _database_health(container.engine())
         market = _market_health(container.market_data(), container.settings())
-        scheduler = SchedulerHealth(status="not_installed")
+        jobs = container.scheduler().status()
+        scheduler = SchedulerHealth(
+            status=jobs.status, jobs=jobs.jobs, next_run_at=jobs.next_run_at, next_job=jobs.next_job
+        )
         if database.status == "down":
             status: Status = "down"
         elif market.status != "ok":

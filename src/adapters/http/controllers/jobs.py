@@ -1,0 +1,88 @@
+"""Background jobs: their schedules, changes that apply at once, runs on demand, history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, get, patch, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_200_OK
+
+from adapters.http.dependencies import container_of
+from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
+from adapters.scheduler.history import JobRunQuery, JobRunView, RunStatus
+from adapters.scheduler.scheduler import Scheduler
+from adapters.scheduler.schedules import NAME_PATTERN
+from adapters.scheduler.views import JobView
+from adapters.settings import JobOverride
+from wheel_core.app.views import Page
+
+JobName = Annotated[
+    str, Parameter(pattern=NAME_PATTERN, max_length=64, description="A job's name.")
+]
+
+
+def _scheduler(state: State) -> Scheduler:
+    scheduler: Scheduler = container_of(state).scheduler()
+    return scheduler
+
+
+SCHEDULER = {"scheduler": Provide(_scheduler, sync_to_thread=False)}
+
+
+class JobController(Controller):
+    path = "/jobs"
+    tags = ["jobs"]
+    dependencies = SCHEDULER
+
+    @get("/")
+    async def list_jobs(self, scheduler: Scheduler) -> list[JobView]:
+        """Every job — the core ones and one per loaded plugin — with its effective
+        schedule, next run and last run."""
+        return await scheduler.list_jobs()
+
+    @get("/runs")
+    async def list_runs(
+        self,
+        scheduler: Scheduler,
+        job: Annotated[
+            str | None,
+            Parameter(pattern=NAME_PATTERN, max_length=64, description="Only this job's runs."),
+        ] = None,
+        status: Annotated[RunStatus | None, Parameter(description="Only runs so ended.")] = None,
+        day_from: Annotated[
+            date | None, Parameter(query="from", description="Started on or after this day (UTC).")
+        ] = None,
+        day_to: Annotated[
+            date | None, Parameter(query="to", description="Started on or before this day (UTC).")
+        ] = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Page[JobRunView]:
+        """The run history, newest first; ``total`` counts every match."""
+        return await scheduler.list_runs(
+            JobRunQuery(
+                job=job, status=status, day_from=day_from, day_to=day_to, offset=offset, limit=limit
+            )
+        )
+
+    @get("/{name:str}")
+    async def get_job(self, scheduler: Scheduler, name: JobName) -> JobView:
+        """One job; 404 when no job has that name."""
+        return await scheduler.get_job(name)
+
+    @patch("/{name:str}")
+    async def update_job(self, scheduler: Scheduler, name: JobName, data: JobOverride) -> JobView:
+        """Change a job's schedule; stored, and applied at once by the running scheduler.
+        Give ``interval_minutes`` or ``cron`` (either replaces the other); for a plugin's
+        job, ``enabled`` is the plugin's enable flag."""
+        return await scheduler.update_job(name, data)
+
+    @post("/{name:str}/run", status_code=HTTP_200_OK)
+    async def run_job(self, scheduler: Scheduler, name: JobName) -> JobRunView:
+        """Run the job now, whatever its schedule or the market hours, and answer the
+        recorded run (trigger ``manual``); 409 while the job is running."""
+        return await scheduler.run_now(name)

@@ -1,0 +1,82 @@
+"""Opportunities: options worth selling that the scans found, read or unread."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_200_OK
+
+from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
+from adapters.http.params import Id
+from wheel_core.app.service import WheelService
+from wheel_core.app.views import Page
+from wheel_core.domain.checks import SYMBOL_PATTERN
+from wheel_core.domain.entities import Opportunity
+from wheel_core.domain.enums import OpportunitySource, OptionType
+from wheel_core.ports import OpportunityQuery
+
+
+class UnreadCount(msgspec.Struct, frozen=True, kw_only=True):
+    unread: int
+    """Opportunities not read yet."""
+
+
+class MarkedRead(msgspec.Struct, frozen=True, kw_only=True):
+    marked: int
+    """Opportunities that were unread and are read now."""
+
+
+class OpportunityController(Controller):
+    path = "/opportunities"
+    tags = ["opportunities"]
+
+    @get("/")
+    async def list_opportunities(
+        self,
+        service: WheelService,
+        unread: Annotated[
+            bool, Parameter(description="true: only the opportunities not read yet.")
+        ] = False,
+        symbol: Annotated[
+            str | None,
+            Parameter(pattern=SYMBOL_PATTERN, description="Only opportunities on this symbol."),
+        ] = None,
+        source: Annotated[
+            OpportunitySource | None,
+            Parameter(description="Only those found for an idle wheel, or on the watchlist."),
+        ] = None,
+        option_type: Annotated[
+            OptionType | None, Parameter(description="Only puts or only calls.")
+        ] = None,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Page[Opportunity]:
+        """Opportunities, the most recently found first; ``total`` counts every match."""
+        return await service.list_opportunities(
+            OpportunityQuery(
+                unread_only=unread,
+                symbol=symbol,
+                source=source,
+                option_type=option_type,
+                offset=offset,
+                limit=limit,
+            )
+        )
+
+    @get("/unread-count")
+    async def unread_count(self, service: WheelService) -> UnreadCount:
+        """How many opportunities are not read yet."""
+        return UnreadCount(unread=await service.unread_opportunities())
+
+    @post("/read-all", status_code=HTTP_200_OK)
+    async def mark_all_read(self, service: WheelService) -> MarkedRead:
+        """Mark every opportunity read; how many were unread."""
+        return MarkedRead(marked=await service.mark_all_opportunities_read())
+
+    @post("/{opportunity_id:int}/read", status_code=HTTP_200_OK)
+    async def mark_read(self, service: WheelService, opportunity_id: Id) -> Opportunity:
+        """Mark one opportunity read; marking it again keeps the first time."""
+        return await service.mark_opportunity_read(opportunity_id)

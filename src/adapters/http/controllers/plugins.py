@@ -1,0 +1,40 @@
+"""Plugins: what was found at start, whether each runs, and its validated config."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, patch
+from litestar.params import Parameter
+
+from adapters.http.controllers.jobs import SCHEDULER
+from adapters.scheduler.scheduler import Scheduler
+from adapters.scheduler.views import PluginUpdate, PluginView
+
+PluginName = Annotated[str, Parameter(max_length=200, description="A plugin's name.")]
+"""Not bounded by the job-name pattern: a file that failed to load is listed by its stem."""
+
+
+class PluginController(Controller):
+    path = "/plugins"
+    tags = ["plugins"]
+    dependencies = SCHEDULER
+
+    @get("/")
+    async def list_plugins(self, scheduler: Scheduler) -> list[PluginView]:
+        """Every plugin found at start — loaded or failed — with its status and config."""
+        return scheduler.list_plugins()
+
+    @get("/{name:str}")
+    async def get_plugin(self, scheduler: Scheduler, name: PluginName) -> PluginView:
+        """One plugin and its config's JSON Schema; 404 when none has that name."""
+        return scheduler.get_plugin(name)
+
+    @patch("/{name:str}")
+    async def update_plugin(
+        self, scheduler: Scheduler, name: PluginName, data: PluginUpdate
+    ) -> PluginView:
+        """Enable or disable a plugin, change its config: validated against the plugin's
+        schema (422 naming the field), stored, applied from the next run. Enabling a
+        plugin disabled after a failure clears the reason."""
+        return await scheduler.update_plugin(name, data)

@@ -1,0 +1,41 @@
+"""The watchlist: symbols the opportunity scan looks at besides the idle wheels."""
+
+from __future__ import annotations
+
+from litestar import Controller, delete, get, post
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset, page_of
+from wheel_core.app.commands import AddToWatchlist
+from wheel_core.app.service import WheelService
+from wheel_core.app.views import OpportunityScan, Page
+from wheel_core.domain.entities import WatchlistEntry
+
+
+class WatchlistController(Controller):
+    path = "/watchlist"
+    tags = ["watchlist"]
+
+    @get("/")
+    async def list_watchlist(
+        self, service: WheelService, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+    ) -> Page[WatchlistEntry]:
+        """The watched symbols, alphabetically."""
+        return page_of(await service.watchlist(), offset, limit)
+
+    @post("/", status_code=HTTP_201_CREATED)
+    async def add_to_watchlist(self, service: WheelService, data: AddToWatchlist) -> WatchlistEntry:
+        """Watch a symbol (upper-cased); a symbol already watched is a 409."""
+        return await service.add_to_watchlist(data)
+
+    @delete("/{symbol:str}", status_code=HTTP_204_NO_CONTENT)
+    async def remove_from_watchlist(self, service: WheelService, symbol: str) -> None:
+        """Stop watching a symbol (404 when it is not watched); its opportunities stay."""
+        await service.remove_from_watchlist(symbol)
+
+    @post("/scan", status_code=HTTP_200_OK)
+    async def scan(self, service: WheelService) -> OpportunityScan:
+        """Run the opportunity scan now over the idle wheels and the watchlist: the
+        contracts found for the first time, how many known ones were refreshed, and the
+        symbols that failed."""
+        return await service.scan_opportunities()

@@ -1,0 +1,291 @@
+"""The plugins of this process: their stored state, their jobs, and their isolation.
+
+Each plugin's enable flag, config and disabled reason are stored under
+``plugin.<name>`` in the settings table. A run builds a context with the config
+validated against the plugin's Struct; when the run raises or times out, the plugin's
+``on_failure`` is called and the plugin disabled with the reason, stored, so a broken
+plugin stays off across restarts until the user enables it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from adapters.scheduler.discovery import Discovery, LoadedPlugin
+from adapters.scheduler.jobs import Job
+from adapters.scheduler.plugins import EmptyConfig, PluginContext, json_schema
+from adapters.scheduler.schedules import JobSchedule
+from adapters.scheduler.views import PluginStatus, PluginUpdate, PluginView
+from wheel_core.app.facade import WheelFacade
+from wheel_core.domain.errors import MarketDataError, NotFoundError, ValidationError
+from wheel_core.ports import Clock, MarketCalendar, MarketData, Notifier, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+HOOK_TIMEOUT = 30.0
+"""Seconds a plugin's ``on_success``/``on_failure`` may take."""
+
+
+class StoredPlugin(msgspec.Struct, kw_only=True):
+    enabled: bool
+    config: dict[str, Any] = msgspec.field(default_factory=dict)
+    disabled_reason: str | None = None
+
+
+def settings_key(name: str) -> str:
+    return f"plugin.{name}"
+
+
+@dataclass
+class _Entry:
+    loaded: LoadedPlugin
+    state: StoredPlugin
+    context: PluginContext[Any] | None = field(default=None)
+
+    @property
+    def plugin(self) -> Any:
+        return self.loaded.plugin
+
+
+@dataclass(frozen=True, kw_only=True)
+class PluginServices:
+    """What a plugin's context is made of, each asked for at run time."""
+
+    service: Callable[[], WheelFacade]
+    market: Callable[[], MarketData]
+    calendar: Callable[[], MarketCalendar]
+    notifier: Callable[[], Notifier]
+    clock: Clock
+
+
+class PluginHost:
+    def __init__(
+        self,
+        discovery: Discovery,
+        *,
+        unit_of_work: UnitOfWorkFactory,
+        services: PluginServices,
+        default_timeout: float,
+    ) -> None:
+        self._discovery = discovery
+        self._unit_of_work = unit_of_work
+        self._services = services
+        self._default_timeout = default_timeout
+        self._entries = {
+            item.plugin.name: _Entry(item, StoredPlugin(enabled=_enabled_by_default(item.plugin)))
+            for item in discovery.loaded
+        }
+
+    async def load(self) -> None:
+        """Read each plugin's stored state; a plugin whose stored or default config does
+        not validate is kept disabled, with the reason."""
+        async with self._unit_of_work() as uow:
+            for name, entry in self._entries.items():
+                raw = await uow.settings.get(settings_key(name))
+                if raw is not None:
+                    try:
+                        entry.state = msgspec.json.decode(raw, type=StoredPlugin)
+                    except msgspec.DecodeError as error:
+                        entry.state = StoredPlugin(
+                            enabled=False, disabled_reason=f"stored state unreadable: {error}"
+                        )
+        for entry in self._entries.values():
+            try:
+                validated_config(_schema(entry.plugin), entry.state.config)
+            except ValidationError as error:
+                entry.state.enabled = False
+                entry.state.disabled_reason = f"invalid config: {error.message}"
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._entries)
+
+    def is_enabled(self, name: str) -> bool:
+        return self._entry(name).state.enabled
+
+    def jobs(self) -> list[Job]:
+        return [self._job(entry) for entry in self._entries.values()]
+
+    def views(self) -> list[PluginView]:
+        loaded = [self._view(entry) for entry in self._entries.values()]
+        failed = [
+            PluginView(
+                name=failure.name,
+                description="",
+                version="",
+                source=failure.source,
+                status="failed",
+                enabled=False,
+                reason=failure.error,
+                config={},
+                config_schema={},
+            )
+            for failure in self._discovery.failed
+        ]
+        return sorted(loaded + failed, key=lambda view: view.name)
+
+    def view(self, name: str) -> PluginView:
+        for view in self.views():
+            if view.name == name:
+                return view
+        raise NotFoundError("plugin", name)
+
+    async def update(self, name: str, change: PluginUpdate) -> PluginView:
+        """Validate and store ``change``; enabling clears the disabled reason."""
+        if name not in self._entries:
+            self.view(name)  # a plugin that failed to load: not changeable, but not unknown
+            raise ValidationError(f"plugin {name} did not load; fix it and restart the server")
+        entry = self._entries[name]
+        config = entry.state.config
+        if change.config is not None:
+            config = {**config, **change.config}
+            validated_config(_schema(entry.plugin), config)  # stored as given: defaults may move
+        enabled = entry.state.enabled if change.enabled is None else change.enabled
+        reason = None if enabled else entry.state.disabled_reason
+        if change.enabled is False and reason is None:
+            reason = "disabled by the user"
+        await self._store(
+            entry, StoredPlugin(enabled=enabled, config=config, disabled_reason=reason)
+        )
+        return self._view(entry)
+
+    async def set_enabled(self, name: str, enabled: bool) -> None:
+        await self.update(name, PluginUpdate(enabled=enabled))
+
+    async def disable(self, name: str, reason: str) -> None:
+        entry = self._entry(name)
+        log.error("plugin %s disabled: %s", name, reason)
+        await self._store(
+            entry, StoredPlugin(enabled=False, config=entry.state.config, disabled_reason=reason)
+        )
+
+    async def _store(self, entry: _Entry, state: StoredPlugin) -> None:
+        async with self._unit_of_work() as uow:
+            await uow.settings.set(
+                settings_key(entry.plugin.name), msgspec.json.encode(state).decode()
+            )
+            await uow.commit()
+        entry.state = state
+
+    def _entry(self, name: str) -> _Entry:
+        try:
+            return self._entries[name]
+        except KeyError:
+            raise NotFoundError("plugin", name) from None
+
+    def _view(self, entry: _Entry) -> PluginView:
+        plugin = entry.plugin
+        status: PluginStatus = "enabled" if entry.state.enabled else "disabled"
+        return PluginView(
+            name=plugin.name,
+            description=getattr(plugin, "description", "") or "",
+            version=getattr(plugin, "version", "") or "",
+            source=entry.loaded.source,
+            status=status,
+            enabled=entry.state.enabled,
+            reason=entry.state.disabled_reason,
+            config=msgspec.to_builtins(
+                validated_or_stored(_schema(plugin), entry.state.config), builtin_types=(Decimal,)
+            ),
+            config_schema=json_schema(_schema(plugin)),
+        )
+
+    def _job(self, entry: _Entry) -> Job:
+        plugin = entry.plugin
+        services = self._services
+        name: str = plugin.name
+
+        async def action() -> str:
+            config = validated_config(_schema(plugin), entry.state.config)
+            entry.context = PluginContext(
+                name=name,
+                service=services.service(),
+                market=services.market(),
+                calendar=services.calendar(),
+                notifier=services.notifier(),
+                clock=services.clock,
+                config=config,
+            )
+            summary = await plugin.execute(entry.context)
+            raised = len(entry.context.raised)
+            return summary or f"{raised} new alert{'' if raised == 1 else 's'}"
+
+        async def after_success(summary: str) -> None:
+            hook = getattr(plugin, "on_success", None)
+            if hook is not None and entry.context is not None:
+                async with asyncio.timeout(HOOK_TIMEOUT):
+                    await hook(entry.context, summary)
+
+        async def after_failure(status: str, error: BaseException) -> None:
+            try:
+                hook = getattr(plugin, "on_failure", None)
+                if hook is not None and entry.context is not None:
+                    async with asyncio.timeout(HOOK_TIMEOUT):
+                        await hook(entry.context, error)
+            finally:
+                if not isinstance(error, MarketDataError):
+                    when = services.clock.now().isoformat(timespec="seconds")
+                    what = "timed out" if status == "timeout" else f"failed: {_named(error)}"
+                    await self.disable(name, f"{what} (at {when})")
+
+        schedule = getattr(plugin, "schedule", None) or JobSchedule(
+            interval_minutes=60, only_when="trading_day"
+        )
+        return Job(
+            name=name,
+            description=getattr(plugin, "description", "") or "",
+            kind="plugin",
+            default=schedule,
+            action=action,
+            after_success=after_success,
+            after_failure=after_failure,
+        )
+
+
+def _enabled_by_default(plugin: Any) -> bool:
+    return bool(getattr(plugin, "enabled_by_default", True))
+
+
+def _schema(plugin: Any) -> type[msgspec.Struct]:
+    schema: type[msgspec.Struct] = getattr(plugin, "config_schema", None) or EmptyConfig
+    return schema
+
+
+def validated_config(schema: type[msgspec.Struct], raw: dict[str, Any]) -> Any:
+    """``raw`` as the plugin's config Struct; ``ValidationError`` names the field
+    (``config.threshold_pct: …``)."""
+    known = set(schema.__struct_fields__)
+    unknown = sorted(key for key in raw if key not in known)
+    if unknown:
+        raise ValidationError(
+            f"config.{unknown[0]}: unknown field (the fields are "
+            f"{', '.join(sorted(known)) or 'none'})"
+        )
+    try:
+        return msgspec.convert(raw, schema, strict=False)
+    except msgspec.ValidationError as error:
+        text, marker, where = str(error).rpartition(" - at `$.")
+        if marker:
+            raise ValidationError(f"config.{where.rstrip('`')}: {text}") from None
+        first = str(error).split(" ", 1)[0]
+        field = f".{first}" if first in known else ""
+        raise ValidationError(f"config{field}: {error}") from None
+
+
+def validated_or_stored(schema: type[msgspec.Struct], raw: dict[str, Any]) -> Any:
+    try:
+        return validated_config(schema, raw)
+    except ValidationError:
+        return raw
+
+
+def _named(error: BaseException) -> str:
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

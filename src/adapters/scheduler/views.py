@@ -1,0 +1,71 @@
+"""What the scheduler answers and accepts: the Structs the API and the CLI show."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import msgspec
+
+from adapters.scheduler.history import JobRunView
+from adapters.scheduler.jobs import JobKind
+from adapters.scheduler.schedules import OnlyWhen
+
+
+class JobView(msgspec.Struct, frozen=True, kw_only=True):
+    """A job and its effective schedule (defaults < config file < changes made here)."""
+
+    name: str
+    kind: JobKind
+    description: str
+    enabled: bool
+    interval_minutes: int | None
+    cron: str | None
+    timezone: str
+    only_when: OnlyWhen
+    timeout_seconds: int
+    schedule: str
+    """The schedule in words."""
+    next_run_at: datetime | None
+    """When the running scheduler will run it next (or would, when it is not running)."""
+    running: bool
+    last_run: JobRunView | None
+
+
+PluginStatus = Literal["enabled", "disabled", "failed"]
+
+
+class PluginView(msgspec.Struct, frozen=True, kw_only=True):
+    """A plugin found at start. ``failed``: it did not load (``reason`` says why);
+    ``disabled``: by the user or after a crash or timeout (``reason`` then says which)."""
+
+    name: str
+    description: str
+    version: str
+    source: str
+    status: PluginStatus
+    enabled: bool
+    reason: str | None
+    config: dict[str, Any]
+    config_schema: dict[str, Any]
+    """The JSON Schema ``config`` must match."""
+
+
+class PluginUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Enable or disable a plugin and change its config (keys given replace those stored;
+    the whole config is then validated against the plugin's schema)."""
+
+    enabled: bool | None = None
+    config: dict[str, Any] | None = None
+
+
+SchedulerState = Literal["running", "stopped", "disabled"]
+
+
+class SchedulerStatus(msgspec.Struct, frozen=True, kw_only=True):
+    status: SchedulerState
+    """``disabled``: this process does not run jobs (``server.scheduler: false``)."""
+    jobs: int
+    """Jobs scheduled (enabled) in this process."""
+    next_run_at: datetime | None
+    next_job: str | None
