@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Controller, get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.dependencies import container_of
@@ -54,10 +54,12 @@ class JobController(Controller):
         ] = None,
         status: Annotated[RunStatus | None, Parameter(description="Only runs so ended.")] = None,
         day_from: Annotated[
-            date | None, Parameter(query="from", description="Started on or after this day (UTC).")
+            date | None,
+            QueryParameter(name="from", description="Started on or after this day (UTC)."),
         ] = None,
         day_to: Annotated[
-            date | None, Parameter(query="to", description="Started on or before this day (UTC).")
+            date | None,
+            QueryParameter(name="to", description="Started on or before this day (UTC)."),
         ] = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from wheel_core.app.service import WheelService
 from wheel_core.market import OptionChain, Quote
@@ -28,10 +28,11 @@ class MarketController(Controller):
         service: WheelService,
         symbol: str,
         from_date: Annotated[
-            date | None, Parameter(query="from", description="Expirations on or after this day.")
+            date | None,
+            QueryParameter(name="from", description="Expirations on or after this day."),
         ] = None,
         to_date: Annotated[
-            date | None, Parameter(query="to", description="Expirations on or before this day.")
+            date | None, QueryParameter(name="to", description="Expirations on or before this day.")
         ] = None,
     ) -> OptionChain:
         """The symbol's listed puts and calls, optionally between two expiration days (404

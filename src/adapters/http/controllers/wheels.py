@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset, page_of
@@ -70,7 +70,7 @@ class WheelController(Controller):
         status: WheelStatus = "active",
         cycle_state: Annotated[
             WheelState | None,
-            Parameter(query="state", description="Only wheels in this state of the cycle."),
+            QueryParameter(name="state", description="Only wheels in this state of the cycle."),
         ] = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
