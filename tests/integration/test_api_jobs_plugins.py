@@ -4,11 +4,13 @@ fake clock (Tuesday 2026-11-24, 10:00 New York)."""
 from pathlib import Path
 
 from api_responses import API, assert_problem, body
+from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
 from adapters.container import Container, build_container
 from adapters.http.app import create_app
 from adapters.settings import convert
+from wheel_core.testing.fakes import FakeClock
 
 CORE = ["price_refresh", "risk_monitor", "daily_snapshot", "opportunity_scan"]
 BUILTINS = ["earnings_alert", "premium_target", "volatility_spike"]
@@ -131,8 +133,6 @@ async def test_plugins_are_listed_and_configured(api: AsyncTestClient) -> None:
 async def test_a_plugin_that_failed_to_load_shows_why(
     tmp_path: Path, api_container: Container
 ) -> None:
-    from dependency_injector import providers
-
     from adapters.scheduler.scheduler import discover_plugins
     from adapters.settings import SchedulerSettings
 
@@ -162,3 +162,58 @@ async def test_health_shows_whether_the_scheduler_runs(
     assert health["status"] == "running"
     assert health["jobs"] == 7
     assert health["next_job"] in CORE + BUILTINS
+
+
+RAISING_PLUGIN = """
+from adapters.scheduler import Plugin
+
+
+class Flaky(Plugin):
+    name = "flaky"
+
+    async def execute(self, context):
+        raise KeyError("AAPL")
+"""
+
+
+async def test_a_plugin_that_raises_is_disabled_with_the_reason_even_after_a_restart(
+    tmp_path: Path, api_clock: FakeClock
+) -> None:
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "flaky.py").write_text(RAISING_PLUGIN)
+
+    def container() -> Container:
+        built = build_container(
+            convert(
+                {
+                    "database": {"url": str(tmp_path / "restart.db")},
+                    "server": {"scheduler": False},
+                    "scheduler": {"plugins_dir": str(tmp_path / "plugins")},
+                }
+            )
+        )
+        built.clock.override(providers.Object(api_clock))
+        return built
+
+    async with AsyncTestClient(create_app(container())) as client:
+        assert (await client.get(f"{API}/plugins/flaky")).json()["status"] == "enabled"
+        run = body(await client.post(f"{API}/jobs/flaky/run"))
+        assert (run["status"], run["error"]) == ("failure", "KeyError: 'AAPL'")
+        failed = body(await client.get(f"{API}/jobs/runs", params={"status": "failure"}))
+        assert [(r["job"], r["id"]) for r in failed["items"]] == [("flaky", run["id"])]
+        core = body(await client.post(f"{API}/jobs/daily_snapshot/run"))
+        assert core["status"] == "success"  # the others go on
+
+    reason = "failed: KeyError: 'AAPL' (at 2026-11-24T15:00:00+00:00)"
+    async with AsyncTestClient(create_app(container())) as client:  # the same file, restarted
+        plugin = (await client.get(f"{API}/plugins/flaky")).json()
+        job = (await client.get(f"{API}/jobs/flaky")).json()
+        assert (plugin["status"], plugin["enabled"], plugin["reason"]) == (
+            "disabled",
+            False,
+            reason,
+        )
+        assert job["enabled"] is False
+        assert job["last_run"]["id"] == run["id"]
+        enabled = body(await client.patch(f"{API}/plugins/flaky", json={"enabled": True}))
+        assert (enabled["status"], enabled["reason"]) == ("enabled", None)

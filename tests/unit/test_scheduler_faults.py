@@ -42,6 +42,20 @@ class NeedsMarket(Plugin):
         return f"AAPL at {quote.price}"
 
 
+class Raises(Plugin):
+    name = "raises"
+    schedule = JobSchedule(cron="0 11 * * mon-fri", only_when="trading_day")
+
+    def __init__(self) -> None:
+        self.failures: list[BaseException] = []
+
+    async def execute(self, context: PluginContext) -> str:
+        raise ValueError("the threshold table is empty")
+
+    async def on_failure(self, context: PluginContext, error: BaseException) -> None:
+        self.failures.append(error)
+
+
 def at(hour: int, minute: int = 0) -> Callable[[datetime], bool]:
     return lambda now: (now.astimezone(NY).hour, now.astimezone(NY).minute) == (hour, minute)
 
@@ -92,6 +106,30 @@ async def test_the_market_data_provider_down_fails_the_runs_that_need_it() -> No
     assert plugin_runs[0].error == "quote provider unavailable"
     assert harness.scheduler.get_plugin("needs_market").status == "enabled"
     assert simulation.count("daily_snapshot", "success") == 2  # what needs no quotes runs
+
+
+async def test_a_plugin_that_raises_is_disabled_with_the_reason_and_the_others_run_on() -> None:
+    clock = FakeClock(ny(2026, 11, 24).astimezone(UTC))
+    raises = Raises()
+    harness = build(clock, NyseCalendar(), discovery=_discovered(raises))
+    simulation = Simulation(harness, ny(2026, 11, 24))
+    await simulation.run_until(ny(2026, 11, 25, 23, 0))
+
+    [run] = [r for r in harness.store.runs if r.job == "raises"]  # Tuesday only: then off
+    assert (run.status, run.trigger) == ("failure", "schedule")
+    assert run.error == "ValueError: the threshold table is empty"
+    assert run.finished_at == ny(2026, 11, 24, 11, 0)
+    assert [str(error) for error in raises.failures] == ["the threshold table is empty"]
+    view = harness.scheduler.get_plugin("raises")
+    assert (view.status, view.enabled) == ("disabled", False)
+    assert view.reason == (
+        "failed: ValueError: the threshold table is empty (at 2026-11-24T16:00:00+00:00)"
+    )
+    assert not harness.scheduler.is_enabled("raises")
+    stored = harness.store.values["plugin.raises"]  # kept off across a restart
+    assert '"enabled":false' in stored and "the threshold table is empty" in stored
+    assert simulation.count("price_refresh", "success") == 78 + 78
+    assert simulation.count("daily_snapshot", "success") == 2
 
 
 async def test_a_plugin_that_hangs_times_out_and_is_disabled_with_the_reason() -> None:
