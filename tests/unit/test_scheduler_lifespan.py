@@ -5,6 +5,7 @@ reads what is scheduled and never waits for a time."""
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
 from litestar.testing import AsyncTestClient
 
 from adapters.container import Container, build_container
@@ -73,3 +74,28 @@ async def test_changes_survive_a_restart(tmp_path: Path) -> None:
     assert job["interval_minutes"] == 30
     assert job["schedule"] == "every 30 min while the market is open"
     assert health == {"status": "disabled", "jobs": 0, "next_run_at": None, "next_job": None}
+
+
+async def test_changes_made_to_a_running_scheduler_are_scheduled_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    async with AsyncTestClient(create_app(_container(tmp_path, scheduler=True))) as client:
+        change = {"cron": "0 12 * * *", "only_when": "always"}
+        assert (await client.patch("/api/v1/jobs/price_refresh", json=change)).status_code == 200
+        off = await client.patch("/api/v1/jobs/risk_monitor", json={"enabled": False})
+        assert off.status_code == 200
+
+    container = _container(tmp_path, scheduler=True)  # a new process on the same file
+    scheduler = container.scheduler()
+    async with AsyncTestClient(create_app(container)):
+        aps = scheduler._aps
+        assert aps is not None
+        assert sorted(job.id for job in aps.get_jobs()) == [
+            "daily_snapshot",
+            "opportunity_scan",
+            "price_refresh",
+        ]
+        refresh = aps.get_job("price_refresh")
+        assert isinstance(refresh.trigger, CronTrigger)  # not wrapped in a market gate
+        when = refresh.next_run_time.astimezone(NY)
+        assert (when.hour, when.minute) == (12, 0)
