@@ -205,3 +205,59 @@ def test_the_secrets_of_settings_are_the_configured_secret_keys() -> None:
     )
     assert sorted(settings_secrets(settings)) == sorted(SECRETS)
     assert settings_secrets(convert({})) == []
+
+
+async def test_the_webhook_url_never_reaches_the_server_log() -> None:
+    """The server's logging at DEBUG, a webhook notifier delivering, failing on the
+    network, giving up on 503s and refused: its URL (a secret, it may hold a token)
+    appears in no line, neither from httpx nor from the notifier — and where some code
+    does print it, the configured secret is masked."""
+    from datetime import UTC, datetime
+
+    import httpx
+
+    from adapters.scheduler.notifiers import WebhookNotifier
+    from wheel_core.domain.entities import Alert
+    from wheel_core.domain.enums import RiskLevel
+
+    url = "https://hooks.example/services/T0KEN-webhook-7d"
+    settings = convert({"scheduler": {"notifier": "webhook", "webhook_url": url}})
+    stream = capture("DEBUG", settings_secrets(settings))
+    answers = iter([200, "down", "down", 503, 503, 404])
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        status = next(answers)
+        if status == "down":
+            raise httpx.ConnectError(f"cannot reach {request.url}", request=request)
+        return httpx.Response(status)
+
+    async def no_wait(_: float) -> None:
+        return None
+
+    notifier = WebhookNotifier(
+        settings.scheduler.webhook_url,
+        retries=1,
+        sleep=no_wait,
+        transport=httpx.MockTransport(answer),
+    )
+    alert = Alert(
+        kind="risk",
+        key="itm:trade:1",
+        message="ITM",
+        level=RiskLevel.HIGH,
+        created_at=datetime(2026, 11, 24, 16, tzinfo=UTC),
+    )
+    for _ in range(4):
+        await notifier.notify(alert)
+    logging.getLogger("adapters.test").warning("posting to %s", url)
+
+    assert (notifier.delivered, notifier.failed) == (1, 3)
+    text = stream.getvalue()
+    assert "T0KEN" not in text
+    messages = [json.loads(line)["message"] for line in text.splitlines()]
+    assert messages == [
+        "webhook delivery of alert itm:trade:1 failed after 2 attempts: ConnectError",
+        "webhook delivery of alert itm:trade:1 failed after 2 attempts: HTTP 503",
+        "webhook delivery of alert itm:trade:1 failed: HTTP 404",
+        f"posting to {MASK}",
+    ]
