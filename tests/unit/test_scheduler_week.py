@@ -6,11 +6,15 @@ path the real scheduler calls.
 """
 
 from datetime import UTC, date
+from decimal import Decimal as D
 
 from scheduler_harness import NY, FakeJobFacade, Simulation, build, ny
 
 from adapters.market_data.calendar import NyseCalendar
-from wheel_core.testing.fakes import FakeClock
+from wheel_core.app import OpenWheel, RecordTrade, WheelService
+from wheel_core.domain.enums import OptionType, RiskLevel
+from wheel_core.ports import SnapshotQuery
+from wheel_core.testing.fakes import FakeClock, FakeMarketData, InMemoryUnitOfWorkFactory
 
 MON, TUE, WED, THU, FRI = (date(2026, 11, d) for d in range(23, 28))
 SAT, SUN = date(2026, 11, 28), date(2026, 11, 29)
@@ -98,3 +102,38 @@ async def test_a_closure_announced_at_short_notice_skips_the_runs_already_due() 
     runs = [r for r in harness.store.runs if r.status == "skipped_market_closed"]
     assert all(r.finished_at == r.started_at and "market closed" in (r.summary or "") for r in runs)
     assert WED not in harness.facade.snapshots
+
+
+async def test_the_week_on_the_real_service_leaves_four_snapshots_and_two_alerts() -> None:
+    """The same week through the real ``WheelService`` (in-memory store, fake market): an
+    AAPL put at 180 that goes in the money on Tuesday at 10:50. Afterwards the store holds
+    one snapshot per trading day — none for Thanksgiving, one for the half day — and the
+    two alerts of the condition, each raised once though the monitor ran 92 times."""
+    clock = FakeClock(ny(2026, 11, 20, 12).astimezone(UTC))
+    calendar = NyseCalendar()
+    market = FakeMarketData()
+    market.set_price("AAPL", "200", clock.now())
+    service = WheelService(InMemoryUnitOfWorkFactory(), clock, market=market, calendar=calendar)
+    wheel = await service.open_wheel(OpenWheel(symbol="AAPL", capital=D(20000)))
+    put = RecordTrade(
+        option_type=OptionType.PUT, strike=D(180), expiration=date(2026, 12, 4), premium=D(2)
+    )
+    trade = await service.record_trade(wheel.id, put)
+    harness = build(clock, calendar, facade=service)  # type: ignore[arg-type]
+    simulation = Simulation(harness, ny(2026, 11, 23))
+    await simulation.run_until(ny(2026, 11, 24, 10, 50))
+    market.set_price("AAPL", "170", clock.now())
+    await simulation.run_until(ny(2026, 11, 29, 23, 59))
+
+    assert {status for _, _, status in simulation.fired} == {"success"}
+    assert simulation.count("risk_monitor") == 92
+    snapshots = (await service.list_snapshots(SnapshotQuery())).items
+    assert sorted((s.day, s.wheel_id) for s in snapshots) == [
+        (day, wheel.id) for day in (MON, TUE, WED, FRI)
+    ]
+    alerts = (await service.list_alerts()).items
+    assert sorted((a.key, a.level, a.created_at) for a in alerts) == [
+        (f"itm:trade:{trade.id}", RiskLevel.HIGH, ny(2026, 11, 24, 11, 0)),
+        (f"risk:high:trade:{trade.id}", RiskLevel.HIGH, ny(2026, 11, 24, 11, 0)),
+    ]
+    assert sorted(a.key for a in harness.notifier.sent) == sorted(a.key for a in alerts)
