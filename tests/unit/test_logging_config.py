@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from adapters.http.logging_config import (
+from adapters.logging_config import (
     MASK,
     QUIET_LOGGERS,
     configure_logging,

@@ -101,7 +101,7 @@ def build_app(settings: Settings) -> Any:
     leaves logging alone: ``create_app`` passes ``logging_config=None``)."""
     from adapters.container import build_container
     from adapters.http.app import create_app
-    from adapters.http.logging_config import configure_logging, settings_secrets
+    from adapters.logging_config import configure_logging, settings_secrets
 
     configure_logging(settings.server.log_level, settings_secrets(settings))
     return create_app(build_container(settings))

@@ -1,4 +1,5 @@
-"""Structured logs for the server: one JSON object per line on stderr, secrets redacted.
+"""Structured logs for the server and the headless scheduler: one JSON object per line
+on stderr, secrets redacted.
 
 Why JSON: the server runs unattended (a service, a container) and its logs are read
 by tools more often than by people; one object per line with ``time``, ``level``,
