@@ -28,6 +28,9 @@ SCRIPT = [
     ("list",),
     ("status", "NOPE"),
     ("expire", "MSFT", "--price", "400", "--portfolio", "ira"),
+    ("watchlist",),
+    ("plugins",),
+    ("jobs", "show", "nope"),
 ]
 
 
@@ -58,7 +61,7 @@ def test_remote_mode_against_a_real_server_prints_what_direct_mode_prints(
             mine.stdout,
             mine.stderr,
         ), line
-    assert [r.returncode for r in remote] == [0] * 9 + [1, 1]
+    assert [r.returncode for r in remote] == [0] * 9 + [1, 1, 0, 0, 1]
     assert "ira" in remote[1].stdout and "50,000.00" in remote[1].stdout
     assert (
         "MSFT [holding_shares]" in remote[3].stdout and "200 shares at 410.50" in remote[3].stdout
@@ -70,6 +73,9 @@ def test_remote_mode_against_a_real_server_prints_what_direct_mode_prints(
         "start one with `wheel-strategy init NOPE`\n"
     )
     assert "MSFT has no open option (state holding_shares)" in remote[10].stderr
+    assert "Watchlist: empty." in remote[11].stdout
+    assert remote[12].stdout.startswith("Plugins: none found")
+    assert remote[13].stderr == "error: job 'nope' not found\n"
     wheels = json.loads(listed.stdout)
     assert [(w["symbol"], w["shares"]) for w in wheels["items"]] == [("MSFT", 200)]
 

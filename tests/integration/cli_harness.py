@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,9 @@ from adapters.container import Container
 from adapters.http.app import create_app
 from adapters.settings import convert
 from wheel_core.testing.fakes import FakeClock
+
+Step = tuple[str, ...] | Callable[[FakeClock], None]
+"""A command line, or a move of the clock between commands."""
 
 
 @dataclass(frozen=True)
@@ -123,3 +126,22 @@ def serving(database: Path, clock: FakeClock) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=60)
+
+
+def both(modes: dict[str, Cli], clock: FakeClock, steps: list[Step]) -> list[Result]:
+    """Run ``steps`` in each mode from the same start; assert equal results; return them."""
+    start = clock.now()
+    results: dict[str, list[Result]] = {}
+    for name, cli in modes.items():
+        clock.set(start)
+        results[name] = []
+        for step in steps:
+            if callable(step):
+                step(clock)
+            else:
+                results[name].append(cli(*step))
+    for direct, remote, step in zip(
+        results["direct"], results["remote"], [s for s in steps if not callable(s)], strict=True
+    ):
+        assert direct == remote, step
+    return results["direct"]

@@ -16,13 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli, Result, isolate, on_clock, serving
+from cli_harness import Cli, Step, both, isolate, on_clock, serving
 
 from conftest import API_NOW
 from wheel_core.testing.fakes import FakeClock
-
-Step = tuple[str, ...] | Callable[[FakeClock], None]
-"""A command line, or a move of the clock between commands."""
 
 
 @pytest.fixture
@@ -44,25 +41,6 @@ def modes(
             "direct": Cli(capsys, ["--db", str(tmp_path / "direct.db")], "direct"),
             "remote": Cli(capsys, ["--api-url", url], "remote"),
         }
-
-
-def both(modes: dict[str, Cli], clock: FakeClock, steps: list[Step]) -> list[Result]:
-    """Run ``steps`` in each mode from the same start; assert equal results; return them."""
-    start = clock.now()
-    results: dict[str, list[Result]] = {}
-    for name, cli in modes.items():
-        clock.set(start)
-        results[name] = []
-        for step in steps:
-            if callable(step):
-                step(clock)
-            else:
-                results[name].append(cli(*step))
-    for direct, remote, step in zip(
-        results["direct"], results["remote"], [s for s in steps if not callable(s)], strict=True
-    ):
-        assert direct == remote, step
-    return results["direct"]
 
 
 def to(days: int) -> Callable[[FakeClock], None]:

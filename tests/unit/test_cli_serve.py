@@ -208,7 +208,16 @@ def test_help_shows_every_option_and_an_example(capsys: pytest.CaptureFixture[st
 
 def test_the_cli_imports_no_web_framework_orm_or_server() -> None:
     """``--help`` must stay fast: the heavy libraries load only inside commands."""
-    heavy = ("litestar", "sqlalchemy", "uvicorn", "alembic", "aiosqlite", "httpx", "pandas")
+    heavy = (
+        "litestar",
+        "sqlalchemy",
+        "uvicorn",
+        "alembic",
+        "aiosqlite",
+        "httpx",
+        "pandas",
+        "apscheduler",
+    )
     script = (
         "import json, sys; import adapters.cli.main; "
         f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))"

@@ -17,13 +17,19 @@ from typing import Annotated, Any
 from cyclopts import App, Group, Parameter
 
 from adapters.cli.commands import (
+    alerts,
     analysis,
     config,
     database,
+    jobs,
+    opportunities,
+    plugins,
     portfolios,
+    scheduler,
     schwab,
     snapshots,
     trades,
+    watchlist,
     wheels,
 )
 from adapters.cli.options import GlobalOptions, api_token_from, api_url_from
@@ -64,7 +70,13 @@ app.command(analysis.recommend, name="recommend")
 app.command(analysis.performance, name="performance")
 app.command(portfolios.app, name="portfolio")
 app.command(snapshots.app, name="snapshot")
+app.command(alerts.alerts, name="alerts")
+app.command(watchlist.app, name="watchlist")
+app.command(opportunities.app, name="opportunities")
+app.command(jobs.app, name="jobs")
+app.command(plugins.app, name="plugins")
 app.command(serve, name="serve")
+app.command(scheduler.app, name="scheduler")
 app.command(database.app, name="db")
 app.command(config.app, name="config")
 app.command(schwab.app, name="schwab")

@@ -1,0 +1,95 @@
+"""``RemoteJobControl``: the CLI's :class:`~adapters.cli.scheduling.JobControl` over the
+API's ``/jobs`` and ``/plugins`` endpoints.
+
+Names are checked here with the rules the API applies to its path, so a name the API
+would refuse as malformed (a 400 naming the parameter) fails instead as the local
+scheduler fails on it: no job, or no plugin, of that name.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import httpx
+
+from adapters.cli.remote.client import Api
+from adapters.scheduler.history import JobRunQuery, JobRunView
+from adapters.scheduler.schedules import NAME_PATTERN
+from adapters.scheduler.views import JobView, PluginUpdate, PluginView
+from adapters.settings import JobOverride
+from wheel_core.app.views import Page
+from wheel_core.domain.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from adapters.cli.scheduling import JobControl
+
+MAX_PLUGIN_NAME = 200
+_JOB_NAME = re.compile(NAME_PATTERN)
+
+
+def job_path(name: str) -> str:
+    if not _JOB_NAME.match(name):
+        raise NotFoundError("job", name)
+    return f"/jobs/{name}"
+
+
+def plugin_path(name: str) -> str:
+    if not name or len(name) > MAX_PLUGIN_NAME or "/" in name:
+        raise NotFoundError("plugin", name)
+    return f"/plugins/{quote(name, safe='')}"
+
+
+class RemoteJobControl:
+    """The server's jobs and plugins; its scheduler runs what is asked of it."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._api = Api(client)
+
+    async def list_jobs(self) -> list[JobView]:
+        return await self._api.call("GET", "/jobs", list[JobView])
+
+    async def get_job(self, name: str) -> JobView:
+        return await self._api.call("GET", job_path(name), JobView)
+
+    async def update_job(self, name: str, change: JobOverride) -> JobView:
+        return await self._api.call("PATCH", job_path(name), JobView, body=change)
+
+    async def run_now(self, name: str) -> JobRunView:
+        return await self._api.call("POST", f"{job_path(name)}/run", JobRunView)
+
+    async def list_runs(self, query: JobRunQuery) -> Page[JobRunView]:
+        if query.job is not None and not _JOB_NAME.match(query.job):
+            return Page(items=[], total=0, offset=query.offset, limit=query.limit)
+        return await self._api.page(
+            "/jobs/runs",
+            Page[JobRunView],
+            params={
+                "job": query.job,
+                "status": query.status,
+                "from": query.day_from,
+                "to": query.day_to,
+            },
+            offset=query.offset,
+            limit=query.limit,
+        )
+
+    async def list_plugins(self) -> list[PluginView]:
+        return await self._api.call("GET", "/plugins", list[PluginView])
+
+    async def get_plugin(self, name: str) -> PluginView:
+        return await self._api.call("GET", plugin_path(name), PluginView)
+
+    async def update_plugin(self, name: str, change: PluginUpdate) -> PluginView:
+        return await self._api.call("PATCH", plugin_path(name), PluginView, body=change)
+
+
+if TYPE_CHECKING:
+
+    def _conforms(client: httpx.AsyncClient) -> JobControl:
+        """mypy checks every signature of the Protocol against the class here."""
+        return RemoteJobControl(client)
+
+
+__all__ = ["RemoteJobControl"]
