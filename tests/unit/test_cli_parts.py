@@ -119,3 +119,28 @@ def test_progress_is_drawn_on_a_terminal_and_never_when_piped_or_json(
 
 def test_json_output_is_the_api_encoding_with_exact_decimals(tmp_path: Path) -> None:
     assert json_text({"premium": Decimal("1050.00")}) == '{"premium":1050.00}'
+
+
+def _commands(app: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command that runs something, as the words that name it."""
+    found: list[tuple[str, ...]] = []
+    for name in app:  # type: ignore[attr-defined]
+        if name.startswith("-"):
+            continue
+        sub = app[name]  # type: ignore[index]
+        if sub.default_command is not None:
+            found.append((*path, name))
+        found += _commands(sub, (*path, name))
+    return found
+
+
+def test_every_command_has_help_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    from adapters.cli.main import app
+
+    commands = _commands(app)
+    assert ("jobs", "history") in commands and ("scheduler", "run") in commands
+    assert len(commands) >= 50
+    for words in commands:
+        app([*words, "--help"], result_action="return_value")
+        shown = capsys.readouterr().out
+        assert "example" in shown.lower() and "wheel-strategy " in shown, words

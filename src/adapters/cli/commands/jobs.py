@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 
 app = App(
     name="jobs",
-    help="Background jobs: list, show, change the schedule, run now, run history.",
+    help=(
+        "Background jobs: list, show, change the schedule, run now, run history.\n\n"
+        "Example: `wheel-strategy jobs run daily_snapshot`"
+    ),
 )
 
 JobName = Annotated[

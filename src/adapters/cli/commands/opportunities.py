@@ -19,7 +19,10 @@ from wheel_core.ports import OpportunityQuery
 
 app = App(
     name="opportunities",
-    help="Options worth selling that the scans found: list, mark read, count unread.",
+    help=(
+        "Options worth selling that the scans found: list, mark read, count unread.\n\n"
+        "Example: `wheel-strategy opportunities --unread`"
+    ),
 )
 
 

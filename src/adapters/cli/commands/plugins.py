@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 app = App(
     name="plugins",
-    help="Plugins: list, show, enable, disable, change their config.",
+    help=(
+        "Plugins: list, show, enable, disable, change their config.\n\n"
+        "Example: `wheel-strategy plugins config premium_target target_pct=40`"
+    ),
 )
 
 _VALUE = msgspec.json.Decoder(float_hook=Decimal)

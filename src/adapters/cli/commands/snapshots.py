@@ -17,7 +17,13 @@ from wheel_core.app.views import Page, SnapshotRun
 from wheel_core.domain.entities import Snapshot
 from wheel_core.ports import SnapshotQuery
 
-app = App(name="snapshot", help="List the daily position snapshots, or take today's now.")
+app = App(
+    name="snapshot",
+    help=(
+        "List the daily position snapshots, or take today's now.\n\n"
+        "Example: `wheel-strategy snapshot list --symbol AAPL`"
+    ),
+)
 
 
 @app.default

@@ -155,12 +155,8 @@ def roll(
 ) -> None:
     """Roll a wheel's open option: buy it back and sell a new one, in one step.
 
-    Example:
-
-    ```
-    wheel-strategy roll AAPL --close-price 1.20 --strike 95 \\
-        --expiration 2027-01-15 --premium 2.10
-    ```
+    Example: `wheel-strategy roll AAPL --close-price 1.20 --strike 95
+    --expiration 2027-01-15 --premium 2.10`
     """
     if premium < Decimal(0):
         refuse_usage("invalid --premium: must be 0 or more")

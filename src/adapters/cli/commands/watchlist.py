@@ -20,7 +20,10 @@ from wheel_core.domain.errors import NotFoundError
 
 app = App(
     name="watchlist",
-    help="Symbols to look for opportunities on: list, add, remove, scan now.",
+    help=(
+        "Symbols to look for opportunities on: list, add, remove, scan now.\n\n"
+        "Example: `wheel-strategy watchlist add NVDA`"
+    ),
 )
 
 Symbol = Annotated[str, Parameter(help="Ticker, e.g. AAPL.")]
