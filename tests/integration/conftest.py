@@ -2,10 +2,10 @@
 fake clock: what every HTTP integration test drives."""
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from api_moment import API_NOW
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
@@ -13,9 +13,6 @@ from adapters.container import Container, build_container
 from adapters.http.app import create_app
 from adapters.settings import convert
 from wheel_core.testing.fakes import FakeClock
-
-API_NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
-"""Tuesday 2026-11-24, 10:00 in New York: the market is open."""
 
 
 @pytest.fixture

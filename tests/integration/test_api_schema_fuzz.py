@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 import schemathesis
+from api_moment import API_NOW
 from dependency_injector import providers
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -38,7 +39,6 @@ from schemathesis.specs.openapi.checks import (
 from adapters.container import build_container
 from adapters.http.app import create_app
 from adapters.settings import convert
-from conftest import API_NOW
 from wheel_core.testing.fakes import FakeClock
 
 _DIRECTORY = tempfile.TemporaryDirectory(prefix="wheel-fuzz-")

@@ -16,9 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from api_moment import API_NOW
 from cli_harness import Cli, Step, both, isolate, on_clock, serving
 
-from conftest import API_NOW
 from wheel_core.testing.fakes import FakeClock
 
 
