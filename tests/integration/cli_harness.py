@@ -145,3 +145,21 @@ def both(modes: dict[str, Cli], clock: FakeClock, steps: list[Step]) -> list[Res
     ):
         assert direct == remote, step
     return results["direct"]
+
+
+@contextmanager
+def both_modes(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    clock: FakeClock,
+) -> Iterator[dict[str, Cli]]:
+    """A ``direct`` CLI on its own SQLite file and a ``remote`` one on a fresh server,
+    both in an isolated ``tmp_path`` on ``clock``: what :func:`both` runs steps in."""
+    isolate(tmp_path, monkeypatch)
+    on_clock(monkeypatch, clock)
+    with serving(tmp_path / "server.db", clock) as url:
+        yield {
+            "direct": Cli(capsys, ["--db", str(tmp_path / "direct.db")], "direct"),
+            "remote": Cli(capsys, ["--api-url", url], "remote"),
+        }

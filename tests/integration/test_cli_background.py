@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from api_moment import API_NOW
-from cli_harness import Cli, both, isolate, on_clock, serving
+from cli_harness import Cli, both, both_modes
 
 from wheel_core.testing.fakes import FakeClock
 
@@ -35,15 +35,10 @@ def modes(
     capsys: pytest.CaptureFixture[str],
     clock: FakeClock,
 ) -> Iterator[dict[str, Cli]]:
-    isolate(tmp_path, monkeypatch)
     (tmp_path / "plugins").mkdir()
     shutil.copy(REPOSITORY / "plugins" / "premium_target.py", tmp_path / "plugins")
-    on_clock(monkeypatch, clock)
-    with serving(tmp_path / "server.db", clock) as url:
-        yield {
-            "direct": Cli(capsys, ["--db", str(tmp_path / "direct.db")], "direct"),
-            "remote": Cli(capsys, ["--api-url", url], "remote"),
-        }
+    with both_modes(tmp_path, monkeypatch, capsys, clock) as modes:
+        yield modes
 
 
 def test_alerts_are_raised_by_a_scan_listed_and_acknowledged_alike(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from api_moment import API_NOW
-from cli_harness import Cli, Step, both, isolate, on_clock, serving
+from cli_harness import Cli, Step, both, both_modes
 
 from wheel_core.testing.fakes import FakeClock
 
@@ -34,13 +34,8 @@ def modes(
     capsys: pytest.CaptureFixture[str],
     clock: FakeClock,
 ) -> Iterator[dict[str, Cli]]:
-    isolate(tmp_path, monkeypatch)
-    on_clock(monkeypatch, clock)
-    with serving(tmp_path / "server.db", clock) as url:
-        yield {
-            "direct": Cli(capsys, ["--db", str(tmp_path / "direct.db")], "direct"),
-            "remote": Cli(capsys, ["--api-url", url], "remote"),
-        }
+    with both_modes(tmp_path, monkeypatch, capsys, clock) as modes:
+        yield modes
 
 
 def to(days: int) -> Callable[[FakeClock], None]:
