@@ -241,6 +241,10 @@ class OpportunityRepository(Protocol):
         """Set ``read_at`` on every unread opportunity; how many there were."""
         ...
 
+    async def delete_expired(self, before: date) -> int:
+        """Delete the opportunities whose expiration is before ``before``; how many."""
+        ...
+
 
 class JobRunRepository(Protocol):
     async def add(self, run: JobRun) -> JobRun: ...

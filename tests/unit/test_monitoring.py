@@ -1,7 +1,7 @@
 """Monitoring use cases with fakes: price refresh, risk alerts (one per condition), the
 watchlist, and opportunity scans de-duplicated across runs."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal as D
 
 import msgspec
@@ -506,3 +506,22 @@ async def test_monitoring_needs_a_market(clock: FakeClock) -> None:
         ("AAPL", "no market data provider is configured"),
         ("MSFT", "no market data provider is configured"),
     ]
+
+
+async def test_a_scan_drops_contracts_that_have_expired(
+    service: WheelService, clock: FakeClock
+) -> None:
+    await service.add_to_watchlist(AddToWatchlist(symbol="MSFT"))
+    first = await service.scan_opportunities()
+    assert (len(first.found), first.expired) == (2, 0)
+    assert {o.expiration for o in first.found} == {FRIDAY_16}
+
+    clock.set(datetime.combine(FRIDAY_16, time(20, 30), UTC))  # expiration day, after the close
+    assert (await service.scan_opportunities()).expired == 0, "still today's contracts"
+
+    clock.set(datetime.combine(FRIDAY_16 + timedelta(days=3), time(14, 45), UTC))
+    later = await service.scan_opportunities()
+    assert later.expired == 2
+    assert later.found == [], "the fake chain lists only the expired date"
+    assert (await service.list_opportunities()).total == 0
+    assert await service.unread_opportunities() == 0

@@ -132,7 +132,7 @@ def opportunity_line(found: Opportunity) -> str:
 def opportunity_scan_view(scan: OpportunityScan) -> list[RenderableType]:
     lines: list[RenderableType] = [
         f"Scan: {len(scan.found)} new opportunit{'y' if len(scan.found) == 1 else 'ies'}, "
-        f"{scan.updated} updated."
+        f"{scan.updated} updated" + (f", {scan.expired} expired removed." if scan.expired else ".")
     ]
     lines += [opportunity_line(found) for found in scan.found]
     lines += [f"{failure.symbol}: {failure.error}" for failure in scan.failures]

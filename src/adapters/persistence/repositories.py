@@ -445,6 +445,11 @@ class SqlOpportunityRepository(_Repository):
         )
         return int(result.rowcount)
 
+    async def delete_expired(self, before: date) -> int:
+        c = self.table.c
+        result = await self._execute(delete(self.table).where(c.expiration < before))
+        return int(result.rowcount)
+
 
 class SqlJobRunRepository(_Repository):
     table, what = tables.job_runs, "job run"

@@ -77,6 +77,7 @@ from wheel_core.ports import (
     OpportunityQuery,
     UnitOfWork,
 )
+from wheel_core.domain.rules import exchange_date
 from wheel_core.recommend import Candidate, Recommendation
 from wheel_core.risk import PositionRisk
 
@@ -295,8 +296,8 @@ class Monitoring(Bookkeeping):
                 )
                 continue
             gathered += [_opportunity(c, target, now) for c in recommendation.candidates]
-        found, updated = await self._store_opportunities(gathered, now)
-        return OpportunityScan(found=found, updated=updated, failures=failures)
+        found, updated, expired = await self._store_opportunities(gathered, now)
+        return OpportunityScan(found=found, updated=updated, expired=expired, failures=failures)
 
     async def list_opportunities(self, query: OpportunityQuery | None = None) -> Page[Opportunity]:
         """Opportunities newest first, filtered; ``total`` counts every match."""
@@ -368,14 +369,17 @@ class Monitoring(Bookkeeping):
 
     async def _store_opportunities(
         self, gathered: list[Opportunity], now: datetime
-    ) -> tuple[list[Opportunity], int]:
-        """Add the contracts never seen, refresh the others; (the new ones, how many refreshed).
+    ) -> tuple[list[Opportunity], int, int]:
+        """Drop the contracts that have expired, add those never seen, refresh the others;
+        (the new ones, how many refreshed, how many dropped).
 
         A contract found twice in one scan (two idle wheels on one symbol) is one row.
+        One that expired is of no use to anyone, read or not, so it goes.
         """
         found: dict[_ContractKey, Opportunity] = {}
         refreshed: dict[_ContractKey, Opportunity] = {}
         async with self._uow() as uow:
+            expired = await uow.opportunities.delete_expired(exchange_date(now))
             for opportunity in gathered:
                 key = _contract_key(opportunity)
                 existing = (
@@ -401,7 +405,7 @@ class Monitoring(Bookkeeping):
                 await uow.opportunities.update(current)
                 (found if key in found else refreshed)[key] = current
             await uow.commit()
-        return list(found.values()), len(refreshed)
+        return list(found.values()), len(refreshed), expired
 
 
 async def _alert(uow: UnitOfWork, alert_id: int) -> Alert:

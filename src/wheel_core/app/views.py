@@ -236,5 +236,7 @@ class OpportunityScan(msgspec.Struct, frozen=True, kw_only=True):
     """Contracts no earlier scan had found."""
     updated: int
     """Contracts found before, whose figures this scan refreshed."""
+    expired: int = 0
+    """Contracts past their expiration, dropped (read or not) before scanning."""
     failures: list[SymbolFailure]
     """Symbols with no recommendation, and why (market data missing or stale, ...)."""

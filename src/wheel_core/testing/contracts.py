@@ -530,7 +530,14 @@ class StorageContract:
             first = await uow.opportunities.add(opportunity("AAPL", "180", T0))
             second = await uow.opportunities.add(opportunity("AAPL", "175", T0))
             ko = await uow.opportunities.add(
-                opportunity("KO", "60.5", later, source=OpportunitySource.WHEEL, wheel_id=wheel.id)
+                opportunity(
+                    "KO",
+                    "60.5",
+                    later,
+                    source=OpportunitySource.WHEEL,
+                    wheel_id=wheel.id,
+                    expiration=date(2026, 2, 20),
+                )
             )
             await uow.commit()
         assert first.id is not None
@@ -574,6 +581,16 @@ class StorageContract:
             stored = await uow.opportunities.search(OpportunityQuery())
             assert [o.read_at for o in stored] == [later, later, later]
             assert stored[1] == first  # read before: its first reading is kept
+        async with uow_factory() as uow:
+            expirations = sorted({o.expiration for o in stored})
+            assert await uow.opportunities.delete_expired(expirations[0]) == 0, "strictly before"
+            gone = [o for o in stored if o.expiration == expirations[0]]
+            cutoff = expirations[0] + timedelta(days=1)
+            assert await uow.opportunities.delete_expired(cutoff) == len(gone)
+            await uow.commit()
+        async with uow_factory() as uow:
+            kept = await uow.opportunities.search(OpportunityQuery())
+            assert kept == [o for o in stored if o.expiration >= cutoff] != []
 
     async def test_job_runs_newest_first(self, uow_factory: UnitOfWorkFactory) -> None:
         async with uow_factory() as uow:

@@ -405,6 +405,14 @@ class FakeOpportunityRepository(_Repository):
             self._put(msgspec.structs.replace(opportunity, read_at=at))
         return len(unread)
 
+    async def delete_expired(self, before: date) -> int:
+        every: list[Opportunity] = self._all()  # type: ignore[assignment]
+        expired = [o for o in every if o.expiration < before]
+        for opportunity in expired:
+            assert opportunity.id is not None
+            self._remove(opportunity.id)
+        return len(expired)
+
 
 class FakeJobRunRepository(_Repository):
     async def add(self, run: JobRun) -> JobRun:
