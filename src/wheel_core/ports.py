@@ -116,6 +116,21 @@ class OpportunityQuery(msgspec.Struct, frozen=True, kw_only=True):
         _check_page(self.offset, self.limit)
 
 
+class JobRunQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Filters for the run history of the background jobs (newest first)."""
+
+    job: str | None = None
+    status: str | None = None
+    day_from: date | None = None
+    """Inclusive bounds on the UTC date of ``started_at``, as trades' ``opened_from``."""
+    day_to: date | None = None
+    offset: int = 0
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_page(self.offset, self.limit)
+
+
 def _check_page(offset: int, limit: int | None) -> None:
     if offset < 0:
         raise ValidationError(f"offset must be 0 or more, got {offset}")
@@ -249,9 +264,11 @@ class OpportunityRepository(Protocol):
 class JobRunRepository(Protocol):
     async def add(self, run: JobRun) -> JobRun: ...
     async def update(self, run: JobRun) -> None: ...
-    async def list(self, *, job: str | None = None, limit: int = 100) -> list[JobRun]:
-        """Runs newest first."""
+    async def search(self, query: JobRunQuery) -> list[JobRun]:
+        """Runs matching ``query``: newest ``started_at`` first, then newest id."""
         ...
+
+    async def count(self, query: JobRunQuery) -> int: ...
 
 
 class SettingRepository(Protocol):

@@ -42,7 +42,7 @@ from wheel_core.domain.entities import (
 )
 from wheel_core.domain.enums import OptionType
 from wheel_core.domain.errors import ConflictError
-from wheel_core.ports import AlertQuery, OpportunityQuery, SnapshotQuery, TradeQuery
+from wheel_core.ports import AlertQuery, JobRunQuery, OpportunityQuery, SnapshotQuery, TradeQuery
 
 S = TypeVar("S", bound=msgspec.Struct)
 
@@ -460,12 +460,26 @@ class SqlJobRunRepository(_Repository):
     async def update(self, run: JobRun) -> None:
         await self._update(run)
 
-    async def list(self, *, job: str | None = None, limit: int = 100) -> list[JobRun]:
+    def _conditions(self, q: JobRunQuery) -> list[ColumnElement[bool]]:
         c = self.table.c
-        statement = select(self.table).order_by(c.started_at.desc(), c.id.desc()).limit(limit)
-        if job is not None:
-            statement = statement.where(c.job == job)
-        return await self._all(JobRun, statement)
+        conditions: list[ColumnElement[bool]] = []
+        if q.job is not None:
+            conditions.append(c.job == q.job)
+        if q.status is not None:
+            conditions.append(c.status == q.status)
+        if q.day_from is not None:
+            conditions.append(func.date(c.started_at) >= q.day_from)
+        if q.day_to is not None:
+            conditions.append(func.date(c.started_at) <= q.day_to)
+        return conditions
+
+    async def search(self, query: JobRunQuery) -> list[JobRun]:
+        c = self.table.c
+        order = (c.started_at.desc(), c.id.desc())
+        return await self._page(JobRun, self._conditions(query), order, query.offset, query.limit)
+
+    async def count(self, query: JobRunQuery) -> int:
+        return await self._count(self._conditions(query))
 
 
 class SqlSettingRepository:

@@ -70,6 +70,7 @@ from wheel_core.domain.errors import (
     NotFoundError,
     ValidationError,
 )
+from wheel_core.domain.rules import exchange_date
 from wheel_core.ports import (
     AlertQuery,
     MarketCalendar,
@@ -77,7 +78,6 @@ from wheel_core.ports import (
     OpportunityQuery,
     UnitOfWork,
 )
-from wheel_core.domain.rules import exchange_date
 from wheel_core.recommend import Candidate, Recommendation
 from wheel_core.risk import PositionRisk
 

@@ -44,6 +44,7 @@ from wheel_core.domain.errors import ConflictError, MarketDataError
 from wheel_core.ports import (
     AlertQuery,
     Clock,
+    JobRunQuery,
     MarketCalendar,
     MarketData,
     Notifier,
@@ -613,9 +614,22 @@ class StorageContract:
             await uow.job_runs.update(first)
             await uow.commit()
         async with uow_factory() as uow:
-            assert await uow.job_runs.list() == [second, first]
-            assert await uow.job_runs.list(job="snapshot") == [first]
-            assert await uow.job_runs.list(limit=1) == [second]
+            every = JobRunQuery()
+            assert await uow.job_runs.search(every) == [second, first]
+            assert await uow.job_runs.search(JobRunQuery(job="snapshot")) == [first]
+            assert await uow.job_runs.search(JobRunQuery(limit=1)) == [second]
+            assert await uow.job_runs.search(JobRunQuery(offset=1)) == [first]
+            assert await uow.job_runs.count(every) == 2
+            failed = JobRunQuery(status="failure")
+            assert (await uow.job_runs.search(failed), await uow.job_runs.count(failed)) == (
+                [first],
+                1,
+            )
+            day = T0.date()
+            same_day = JobRunQuery(day_from=day, day_to=day)
+            assert await uow.job_runs.count(same_day) == 2
+            assert await uow.job_runs.count(JobRunQuery(day_from=day + timedelta(days=1))) == 0
+            assert await uow.job_runs.count(JobRunQuery(day_to=day - timedelta(days=1))) == 0
 
     async def test_settings_round_trip(self, uow_factory: UnitOfWorkFactory) -> None:
         async with uow_factory() as uow:

@@ -33,7 +33,7 @@ from wheel_core.domain.entities import (
 from wheel_core.domain.enums import OptionType
 from wheel_core.domain.errors import ConflictError, MarketDataError
 from wheel_core.market import CorporateEvents, MarketSession, OptionChain, PriceBar, Quote
-from wheel_core.ports import AlertQuery, OpportunityQuery, SnapshotQuery, TradeQuery
+from wheel_core.ports import AlertQuery, JobRunQuery, OpportunityQuery, SnapshotQuery, TradeQuery
 
 E = TypeVar("E", bound=msgspec.Struct)
 
@@ -421,11 +421,24 @@ class FakeJobRunRepository(_Repository):
     async def update(self, run: JobRun) -> None:
         self._put(run)
 
-    async def list(self, *, job: str | None = None, limit: int = 100) -> list[JobRun]:
+    def _matching(self, q: JobRunQuery) -> list[JobRun]:
         runs: list[JobRun] = self._all()  # type: ignore[assignment]
-        chosen = [r for r in runs if job is None or r.job == job]
-        chosen.sort(key=lambda r: (r.started_at, r.id or 0), reverse=True)
-        return chosen[:limit]
+        chosen = [
+            r
+            for r in runs
+            if (q.job is None or r.job == q.job)
+            and (q.status is None or r.status == q.status)
+            and (q.day_from is None or r.started_at.date() >= q.day_from)
+            and (q.day_to is None or r.started_at.date() <= q.day_to)
+        ]
+        return sorted(chosen, key=lambda r: (r.started_at, r.id or 0), reverse=True)
+
+    async def search(self, query: JobRunQuery) -> list[JobRun]:
+        end = None if query.limit is None else query.offset + query.limit
+        return self._matching(query)[query.offset : end]
+
+    async def count(self, query: JobRunQuery) -> int:
+        return len(self._matching(query))
 
 
 class FakeSettingRepository:
