@@ -187,7 +187,7 @@ def test_plugins_are_shown_configured_disabled_and_enabled_alike(
         [
             ("plugins",),
             ("plugins", "show", "premium_target"),
-            ("plugins", "config", "premium_target", "target_pct=40.5"),
+            ("plugins", "config", "premium_target", "target_pct=40.50"),
             ("--json", "plugins", "config", "premium_target"),
             ("plugins", "config", "premium_target", "target_pct=400"),
             ("plugins", "config", "premium_target", "target_pct"),
@@ -201,9 +201,10 @@ def test_plugins_are_shown_configured_disabled_and_enabled_alike(
     assert [r.code for r in results] == [0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 1], results
     assert "premium_target" in results[0].out and "enabled" in results[0].out
     assert "target_pct │ 50 " in results[1].out
-    assert "target_pct │ 40.5 " in results[2].out
+    assert "target_pct │ 40.50 " in results[2].out, "the digits typed, in both modes"
+    assert '"config":{"target_pct":40.50}' in results[3].out
     shown = json.loads(results[3].out, parse_float=Decimal)
-    assert shown["config"] == {"target_pct": Decimal("40.5")}
+    assert shown["config"] == {"target_pct": Decimal("40.50")}
     assert "target_pct must be above 0 and at most 100, got 400" in results[4].err
     assert "write KEY=VALUE" in results[5].err
     assert results[6].out.startswith("Plugin premium_target 1.0.0: disabled")

@@ -8,10 +8,12 @@ float in between).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Hashable, Mapping
 from datetime import date
+from decimal import Decimal
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 import msgspec
@@ -30,6 +32,14 @@ Param = str | int | bool | date | Enum | None
 """A query parameter's value as the facade holds it; ``None`` leaves the parameter out."""
 
 _ENCODER = msgspec.json.Encoder(decimal_format="number")
+
+
+@functools.cache
+def _decoder(answer: Any) -> msgspec.json.Decoder[Any]:
+    """Numbers in untyped places (a plugin's config) decode as ``Decimal`` with the digits
+    the server sent — ``40.50`` stays ``40.50`` — as the server reads request bodies;
+    typed fields decode to their own types either way."""
+    return msgspec.json.Decoder(answer, float_hook=Decimal)
 
 
 def connect(url: str, token: str | None, timeout: float = 30.0) -> httpx.AsyncClient:
@@ -76,9 +86,11 @@ class Api:
         *,
         params: Mapping[str, Param] | None = None,
         body: object = None,
+        timeout: float | None = None,
     ) -> T:
-        """``method path`` decoded as ``answer``."""
-        response = await self.send(method, path, params=params, body=body)
+        """``method path`` decoded as ``answer``; ``timeout`` (seconds) replaces the
+        client's for a request known to take long."""
+        response = await self.send(method, path, params=params, body=body, timeout=timeout)
         return self.decode(response, answer)
 
     async def send(
@@ -88,6 +100,7 @@ class Api:
         *,
         params: Mapping[str, Param] | None = None,
         body: object = None,
+        timeout: float | None = None,
     ) -> httpx.Response:
         """The 2xx answer to ``method path``; anything else is raised as the error it means."""
         content = None if body is None else _ENCODER.encode(body)
@@ -99,6 +112,7 @@ class Api:
                 params=query_params(params or {}),
                 content=content,
                 headers=headers,
+                timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
             )
         except httpx.TransportError as error:
             raise ServerUnreachableError(self.url, _reason(error)) from error
@@ -113,7 +127,8 @@ class Api:
 
     def decode(self, response: httpx.Response, answer: type[T]) -> T:
         try:
-            return msgspec.json.decode(response.content, type=answer)
+            decoded: T = _decoder(cast(Hashable, answer)).decode(response.content)
+            return decoded
         except msgspec.MsgspecError as error:
             raise RemoteServerError(
                 response.status_code,

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from adapters.cli.scheduling import JobControl
 
 MAX_PLUGIN_NAME = 200
+RUN_ANSWER_MARGIN = 30.0
+"""Seconds beyond a job's timeout that ``jobs run`` waits for the server's answer."""
 _JOB_NAME = re.compile(NAME_PATTERN)
 
 
@@ -57,7 +59,11 @@ class RemoteJobControl:
         return await self._api.call("PATCH", job_path(name), JobView, body=change)
 
     async def run_now(self, name: str) -> JobRunView:
-        return await self._api.call("POST", f"{job_path(name)}/run", JobRunView)
+        """The server answers when the run ends, which may take up to the job's timeout:
+        the request waits that long (and a little more), not the client's usual 30 s."""
+        job = await self.get_job(name)
+        wait = job.timeout_seconds + RUN_ANSWER_MARGIN
+        return await self._api.call("POST", f"{job_path(name)}/run", JobRunView, timeout=wait)
 
     async def list_runs(self, query: JobRunQuery) -> Page[JobRunView]:
         if query.job is not None and not _JOB_NAME.match(query.job):
