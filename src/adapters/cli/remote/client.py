@@ -86,11 +86,11 @@ class Api:
         *,
         params: Mapping[str, Param] | None = None,
         body: object = None,
-        timeout: float | None = None,
+        wait: float | None = None,
     ) -> T:
-        """``method path`` decoded as ``answer``; ``timeout`` (seconds) replaces the
-        client's for a request known to take long."""
-        response = await self.send(method, path, params=params, body=body, timeout=timeout)
+        """``method path`` decoded as ``answer``; ``wait`` (seconds) replaces the
+        client's timeout for a request known to take long."""
+        response = await self.send(method, path, params=params, body=body, wait=wait)
         return self.decode(response, answer)
 
     async def send(
@@ -100,7 +100,7 @@ class Api:
         *,
         params: Mapping[str, Param] | None = None,
         body: object = None,
-        timeout: float | None = None,
+        wait: float | None = None,
     ) -> httpx.Response:
         """The 2xx answer to ``method path``; anything else is raised as the error it means."""
         content = None if body is None else _ENCODER.encode(body)
@@ -112,7 +112,7 @@ class Api:
                 params=query_params(params or {}),
                 content=content,
                 headers=headers,
-                timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
+                timeout=httpx.USE_CLIENT_DEFAULT if wait is None else wait,
             )
         except httpx.TransportError as error:
             raise ServerUnreachableError(self.url, _reason(error)) from error

@@ -63,7 +63,7 @@ class RemoteJobControl:
         the request waits that long (and a little more), not the client's usual 30 s."""
         job = await self.get_job(name)
         wait = job.timeout_seconds + RUN_ANSWER_MARGIN
-        return await self._api.call("POST", f"{job_path(name)}/run", JobRunView, timeout=wait)
+        return await self._api.call("POST", f"{job_path(name)}/run", JobRunView, wait=wait)
 
     async def list_runs(self, query: JobRunQuery) -> Page[JobRunView]:
         if query.job is not None and not _JOB_NAME.match(query.job):
