@@ -126,6 +126,23 @@ async def test_fresh_answers_come_from_the_cache(
     assert market.upstream_calls == 2
 
 
+async def test_an_answer_ages_from_its_request_so_a_five_minute_job_always_refreshes(
+    upstream: ScriptedMarket, clock: FakeClock
+) -> None:
+    class SlowMarket(ScriptedMarket):
+        async def get_quote(self, symbol: str) -> Quote:
+            clock.advance(timedelta(seconds=3))  # the provider takes 3 s to answer
+            return await super().get_quote(symbol)
+
+    slow = SlowMarket()
+    slow.set_price("AAPL", "190.10", NOW)
+    market = ResilientMarketData(slow, clock, sleep=Sleeper(clock), rng=random.Random(7))
+    await market.get_quote("AAPL")
+    clock.set(NOW + timedelta(minutes=5))  # the next price refresh, 5 minutes after the first
+    await market.get_quote("AAPL")
+    assert market.upstream_calls == 2, "not served the 4 min 57 s old answer"
+
+
 async def test_concurrent_requests_for_one_key_make_one_upstream_call(
     market: ResilientMarketData, upstream: ScriptedMarket
 ) -> None:

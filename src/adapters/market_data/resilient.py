@@ -221,13 +221,16 @@ class ResilientMarketData:
         fetch: Callable[[], Awaitable[T]],
         check: Callable[[T], T],
     ) -> T:
+        # An answer is as old as its request: a job asking every 5 minutes against a
+        # 5-minute TTL must find the previous answer expired, however long the fetch took.
+        requested = self._clock.now()
         try:
             value = check(await self._with_retries(fetch))
         except MarketDataError as error:
             self._record_failure(error)
             stale: T = self._stale_or_raise(key, error)
             return stale
-        self._entries[key] = _Entry(value=value, stored_at=self._clock.now())
+        self._entries[key] = _Entry(value=value, stored_at=requested)
         self._failures = 0
         self._serving_stale = False
         self._last_success = self._clock.now()
