@@ -64,7 +64,7 @@ def add(
 
 @app.command
 def remove(symbol: Symbol, /, *, options: Globals) -> None:
-    """Stop watching SYMBOL (its opportunities stay until read).
+    """Stop watching SYMBOL (the opportunities found on it stay until they expire).
 
     Example: `wheel-strategy watchlist remove NVDA`
     """
