@@ -15,6 +15,7 @@ import msgspec
 from adapters.scheduler import JobSchedule, Plugin, PluginContext
 from wheel_core.domain.enums import OptionType, RiskLevel
 from wheel_core.domain.errors import MarketDataError
+from wheel_core.domain.rules import exchange_date
 
 
 class EarningsAlertConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -32,7 +33,7 @@ class EarningsAlert(Plugin[EarningsAlertConfig]):
     config_schema = EarningsAlertConfig
 
     async def execute(self, context: PluginContext[EarningsAlertConfig]) -> str:
-        today = context.now().date()
+        today = exchange_date(context.now())
         wheels = [w for w in await context.service.list_wheels(active=True) if w.open_trade]
         failures: list[MarketDataError] = []
         raised = 0

@@ -24,6 +24,8 @@ class PremiumTargetConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unkn
     """Alert when the mid is at most this % of the premium received per share."""
 
     def __post_init__(self) -> None:
+        if not self.target_pct.is_finite():  # NaN cannot even be compared
+            raise ValueError(f"target_pct must be a finite number, got {self.target_pct}")
         if not 0 < self.target_pct <= 100:
             raise ValueError(f"target_pct must be above 0 and at most 100, got {self.target_pct}")
 

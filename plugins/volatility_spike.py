@@ -23,6 +23,7 @@ import msgspec
 from adapters.scheduler import JobSchedule, Plugin, PluginContext
 from wheel_core.domain.enums import RiskLevel
 from wheel_core.domain.errors import MarketDataError
+from wheel_core.domain.rules import exchange_date
 from wheel_core.market import OptionChain, PriceBar
 
 SESSIONS_A_YEAR = 252
@@ -37,6 +38,8 @@ class VolatilitySpikeConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_un
     """A spike: the recent volatility exceeds the reference by at least this %."""
 
     def __post_init__(self) -> None:
+        if not self.jump_pct.is_finite():  # NaN cannot even be compared
+            raise ValueError(f"jump_pct must be a finite number, got {self.jump_pct}")
         if not 0 < self.jump_pct <= 1000:
             raise ValueError(f"jump_pct must be above 0 and at most 1000, got {self.jump_pct}")
 
@@ -71,7 +74,7 @@ class VolatilitySpike(Plugin[VolatilitySpikeConfig]):
 
     async def execute(self, context: PluginContext[VolatilitySpikeConfig]) -> str:
         config = context.config
-        today = context.now().date()
+        today = exchange_date(context.now())
         symbols = sorted({w.symbol for w in await context.service.list_wheels(active=True)})
         failures: list[MarketDataError] = []
         raised = 0

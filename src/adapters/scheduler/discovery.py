@@ -6,7 +6,9 @@ every :class:`~adapters.scheduler.plugins.Plugin` subclass it defines is a plugi
 the object it names ``plugin``). An entry point names a plugin class or instance.
 Whatever fails — an import error, a class that is not a plugin, a duplicate name — is
 reported as a :class:`LoadFailure` beside the plugins that loaded, never raised: one
-broken plugin must not stop the server.
+broken plugin must not stop the server. So is a plugin the host could load but never
+serve: a constructor that raises, a name too long for an alert's kind, a config schema
+that has no JSON Schema or whose defaults do not validate.
 """
 
 from __future__ import annotations
@@ -24,13 +26,17 @@ from typing import Any
 
 import msgspec
 
-from adapters.scheduler.plugins import Plugin
+from adapters.scheduler.plugins import EmptyConfig, Plugin, json_schema
 from adapters.scheduler.schedules import NAME_PATTERN, JobSchedule
+from wheel_core.domain.errors import ValidationError
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "wheel_strategy.plugins"
 MODULE_PREFIX = "wheel_strategy_plugins"
+MAX_NAME_LENGTH = 40
+"""A plugin's name is the default ``kind`` of its alerts, which the core caps at 40
+characters (``RaiseAlert.kind``): a longer name could never raise an alert."""
 
 
 @dataclass(frozen=True)
@@ -138,18 +144,26 @@ def _collect(
     for candidate in candidates:
         try:
             found.append(LoadedPlugin(checked(candidate), source))
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError) as error:  # what `checked` refuses, said plainly
             name = getattr(candidate, "name", fallback)
             failed.append(LoadFailure(str(name), source, str(error)))
+        except Exception as error:  # a constructor or a schema that raises anything else
+            name = getattr(candidate, "name", fallback)
+            failed.append(LoadFailure(str(name), source, _describe(error)))
 
 
 def checked(candidate: Any) -> Any:
     """The plugin instance, after checking it has what the host needs."""
     plugin = candidate() if inspect.isclass(candidate) else candidate
     name = getattr(plugin, "name", None)
-    if not isinstance(name, str) or not re.fullmatch(NAME_PATTERN, name):
+    if (
+        not isinstance(name, str)
+        or not re.fullmatch(NAME_PATTERN, name)
+        or len(name) > MAX_NAME_LENGTH
+    ):
         raise ValueError(
-            f"name must be lower-case letters, digits and '_' (at most 64), got {name!r}"
+            "name must be lower-case letters, digits and '_' "
+            f"(at most {MAX_NAME_LENGTH}, the limit of an alert's kind), got {name!r}"
         )
     if not inspect.iscoroutinefunction(getattr(plugin, "execute", None)):
         raise TypeError("execute must be an `async def` method")
@@ -158,10 +172,44 @@ def checked(candidate: Any) -> Any:
     schema = getattr(plugin, "config_schema", None)
     if schema is not None and not (inspect.isclass(schema) and issubclass(schema, msgspec.Struct)):
         raise TypeError("config_schema must be a msgspec.Struct class")
+    schema = schema or EmptyConfig
+    try:
+        json_schema(schema)
+    except Exception as error:  # msgspec cannot describe a field's type
+        text = " ".join(_describe(error).split())  # msgspec's message spans lines
+        raise TypeError(f"config_schema has no JSON Schema: {text}") from None
+    try:
+        validated_config(schema, {})
+    except ValidationError as error:
+        raise ValueError(f"config_schema: its defaults do not validate: {error.message}") from None
     schedule = getattr(plugin, "schedule", None)
     if schedule is not None and not isinstance(schedule, JobSchedule):
         raise TypeError("schedule must be a JobSchedule")
     return plugin
+
+
+def validated_config(schema: type[msgspec.Struct], raw: dict[str, Any]) -> Any:
+    """``raw`` as the plugin's config Struct; ``ValidationError`` names the field
+    (``config.threshold_pct: …``), or ``config`` when the schema's own checks raise
+    something else (``NaN`` compared in a ``__post_init__``)."""
+    known = set(schema.__struct_fields__)
+    unknown = sorted(key for key in raw if key not in known)
+    if unknown:
+        raise ValidationError(
+            f"config.{unknown[0]}: unknown field (the fields are "
+            f"{', '.join(sorted(known)) or 'none'})"
+        )
+    try:
+        return msgspec.convert(raw, schema, strict=False)
+    except msgspec.ValidationError as error:
+        text, marker, where = str(error).rpartition(" - at `$.")
+        if marker:
+            raise ValidationError(f"config.{where.rstrip('`')}: {text}") from None
+        first = str(error).split(" ", 1)[0]
+        field = f".{first}" if first in known else ""
+        raise ValidationError(f"config{field}: {error}") from None
+    except (ArithmeticError, ValueError, TypeError) as error:
+        raise ValidationError(f"config: {_describe(error)}") from None
 
 
 def _describe(error: BaseException) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from adapters.scheduler.discovery import Discovery, LoadedPlugin
+from adapters.scheduler.discovery import Discovery, LoadedPlugin, validated_config
 from adapters.scheduler.jobs import Job
 from adapters.scheduler.plugins import EmptyConfig, PluginContext, json_schema
 from adapters.scheduler.schedules import JobSchedule
@@ -26,6 +26,15 @@ from adapters.scheduler.views import PluginStatus, PluginUpdate, PluginView
 from wheel_core.app.facade import WheelFacade
 from wheel_core.domain.errors import MarketDataError, NotFoundError, ValidationError
 from wheel_core.ports import Clock, MarketCalendar, MarketData, Notifier, UnitOfWorkFactory
+
+__all__ = [
+    "PluginHost",
+    "PluginServices",
+    "StoredPlugin",
+    "settings_key",
+    "validated_config",
+    "validated_or_stored",
+]
 
 log = logging.getLogger(__name__)
 
@@ -256,27 +265,6 @@ def _enabled_by_default(plugin: Any) -> bool:
 def _schema(plugin: Any) -> type[msgspec.Struct]:
     schema: type[msgspec.Struct] = getattr(plugin, "config_schema", None) or EmptyConfig
     return schema
-
-
-def validated_config(schema: type[msgspec.Struct], raw: dict[str, Any]) -> Any:
-    """``raw`` as the plugin's config Struct; ``ValidationError`` names the field
-    (``config.threshold_pct: …``)."""
-    known = set(schema.__struct_fields__)
-    unknown = sorted(key for key in raw if key not in known)
-    if unknown:
-        raise ValidationError(
-            f"config.{unknown[0]}: unknown field (the fields are "
-            f"{', '.join(sorted(known)) or 'none'})"
-        )
-    try:
-        return msgspec.convert(raw, schema, strict=False)
-    except msgspec.ValidationError as error:
-        text, marker, where = str(error).rpartition(" - at `$.")
-        if marker:
-            raise ValidationError(f"config.{where.rstrip('`')}: {text}") from None
-        first = str(error).split(" ", 1)[0]
-        field = f".{first}" if first in known else ""
-        raise ValidationError(f"config{field}: {error}") from None
 
 
 def validated_or_stored(schema: type[msgspec.Struct], raw: dict[str, Any]) -> Any:
