@@ -22,7 +22,7 @@ from adapters.settings import SchedulerSettings
 from wheel_core.domain.entities import Alert, JobRun
 from wheel_core.domain.enums import RiskLevel
 from wheel_core.domain.errors import MarketDataError
-from wheel_core.ports import MarketCalendar
+from wheel_core.ports import JobRunQuery, MarketCalendar
 from wheel_core.testing.fakes import FakeClock, FakeMarketData, RecordingNotifier
 
 NY = ZoneInfo("America/New_York")
@@ -51,6 +51,23 @@ class _Runs:
     async def list(self, *, job: str | None = None, limit: int = 100) -> list[JobRun]:
         found = [r for r in reversed(self.rows) if job is None or r.job == job]
         return found[:limit]
+
+    def _matching(self, query: JobRunQuery) -> list[JobRun]:
+        return [
+            r
+            for r in reversed(self.rows)
+            if (query.job is None or r.job == query.job)
+            and (query.status is None or r.status == query.status)
+            and (query.day_from is None or r.started_at.date() >= query.day_from)
+            and (query.day_to is None or r.started_at.date() <= query.day_to)
+        ]
+
+    async def search(self, query: JobRunQuery) -> list[JobRun]:
+        found = self._matching(query)[query.offset :]
+        return found if query.limit is None else found[: query.limit]
+
+    async def count(self, query: JobRunQuery) -> int:
+        return len(self._matching(query))
 
 
 class _Settings:

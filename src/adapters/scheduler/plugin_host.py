@@ -5,6 +5,11 @@ Each plugin's enable flag, config and disabled reason are stored under
 validated against the plugin's Struct; when the run raises or times out, the plugin's
 ``on_failure`` is called and the plugin disabled with the reason, stored, so a broken
 plugin stays off across restarts until the user enables it again.
+
+Another process may change that row too (the CLI on the database, another server
+worker): every change here reads the stored row inside its own transaction and
+changes only what it means to, and :meth:`PluginHost.load` may be called again to pick
+up what others stored.
 """
 
 from __future__ import annotations
@@ -25,7 +30,14 @@ from adapters.scheduler.schedules import JobSchedule
 from adapters.scheduler.views import PluginStatus, PluginUpdate, PluginView
 from wheel_core.app.facade import WheelFacade
 from wheel_core.domain.errors import MarketDataError, NotFoundError, ValidationError
-from wheel_core.ports import Clock, MarketCalendar, MarketData, Notifier, UnitOfWorkFactory
+from wheel_core.ports import (
+    Clock,
+    MarketCalendar,
+    MarketData,
+    Notifier,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 __all__ = [
     "PluginHost",
@@ -93,24 +105,28 @@ class PluginHost:
         }
 
     async def load(self) -> None:
-        """Read each plugin's stored state; a plugin whose stored or default config does
-        not validate is kept disabled, with the reason."""
+        """Read each plugin's stored state (again: what another process stored is taken
+        up); a plugin whose stored config does not validate is kept disabled, with the
+        reason."""
         async with self._unit_of_work() as uow:
-            for name, entry in self._entries.items():
-                raw = await uow.settings.get(settings_key(name))
-                if raw is not None:
-                    try:
-                        entry.state = msgspec.json.decode(raw, type=StoredPlugin)
-                    except msgspec.DecodeError as error:
-                        entry.state = StoredPlugin(
-                            enabled=False, disabled_reason=f"stored state unreadable: {error}"
-                        )
-        for entry in self._entries.values():
+            states = {name: await self._read(uow, name) for name in self._entries}
+        for name, state in states.items():
             try:
-                validated_config(_schema(entry.plugin), entry.state.config)
+                validated_config(_schema(self._entries[name].plugin), state.config)
             except ValidationError as error:
-                entry.state.enabled = False
-                entry.state.disabled_reason = f"invalid config: {error.message}"
+                state.enabled = False
+                state.disabled_reason = f"invalid config: {error.message}"
+            self._entries[name].state = state
+
+    async def _read(self, uow: UnitOfWork, name: str) -> StoredPlugin:
+        """The stored state of ``name`` as ``uow`` reads it; its default when none."""
+        raw = await uow.settings.get(settings_key(name))
+        if raw is None:
+            return StoredPlugin(enabled=_enabled_by_default(self._entries[name].plugin))
+        try:
+            return msgspec.json.decode(raw, type=StoredPlugin)
+        except msgspec.DecodeError as error:
+            return StoredPlugin(enabled=False, disabled_reason=f"stored state unreadable: {error}")
 
     @property
     def names(self) -> list[str]:
@@ -151,37 +167,46 @@ class PluginHost:
         if name not in self._entries:
             self.view(name)  # a plugin that failed to load: not changeable, but not unknown
             raise ValidationError(f"plugin {name} did not load; fix it and restart the server")
-        entry = self._entries[name]
-        config = entry.state.config
+        async with self._unit_of_work() as uow:
+            state = await self.stage(uow, name, change)
+            await uow.commit()
+        self.adopt(name, state)
+        return self._view(self._entries[name])
+
+    async def stage(self, uow: UnitOfWork, name: str, change: PluginUpdate) -> StoredPlugin:
+        """Write ``change`` over the state stored now, in ``uow`` (the caller commits,
+        then :meth:`adopt` s the result)."""
+        entry = self._entry(name)
+        current = await self._read(uow, name)
+        config = current.config
         if change.config is not None:
             config = {**config, **change.config}
             validated_config(_schema(entry.plugin), config)  # stored as given: defaults may move
-        enabled = entry.state.enabled if change.enabled is None else change.enabled
-        reason = None if enabled else entry.state.disabled_reason
+        enabled = current.enabled if change.enabled is None else change.enabled
+        reason = None if enabled else current.disabled_reason
         if change.enabled is False and reason is None:
             reason = "disabled by the user"
-        await self._store(
-            entry, StoredPlugin(enabled=enabled, config=config, disabled_reason=reason)
-        )
-        return self._view(entry)
+        state = StoredPlugin(enabled=enabled, config=config, disabled_reason=reason)
+        await uow.settings.set(settings_key(name), msgspec.json.encode(state).decode())
+        return state
+
+    def adopt(self, name: str, state: StoredPlugin) -> None:
+        """Hold ``state``, committed by the caller, as the plugin's state."""
+        self._entry(name).state = state
 
     async def set_enabled(self, name: str, enabled: bool) -> None:
         await self.update(name, PluginUpdate(enabled=enabled))
 
     async def disable(self, name: str, reason: str) -> None:
-        entry = self._entry(name)
+        """Disable ``name`` with ``reason``, keeping the config stored now."""
+        self._entry(name)
         log.error("plugin %s disabled: %s", name, reason)
-        await self._store(
-            entry, StoredPlugin(enabled=False, config=entry.state.config, disabled_reason=reason)
-        )
-
-    async def _store(self, entry: _Entry, state: StoredPlugin) -> None:
         async with self._unit_of_work() as uow:
-            await uow.settings.set(
-                settings_key(entry.plugin.name), msgspec.json.encode(state).decode()
-            )
+            current = await self._read(uow, name)
+            state = StoredPlugin(enabled=False, config=current.config, disabled_reason=reason)
+            await uow.settings.set(settings_key(name), msgspec.json.encode(state).decode())
             await uow.commit()
-        entry.state = state
+        self.adopt(name, state)
 
     def _entry(self, name: str) -> _Entry:
         try:

@@ -5,6 +5,11 @@ run under the job's timeout, record the end — status, error, summary — and l
 job's hooks react. Nothing a job does escapes this path: an exception, a timeout or
 a hook's own failure becomes a recorded status, so the scheduler and the other jobs
 go on. Each run opens its own units of work.
+
+A run executes in a task of its own, shielded from its caller: cancelling the caller
+(APScheduler's shutdown, a client that went away) leaves the run to finish and be
+recorded. Only :meth:`JobRunner.stop` cancels runs, and waits (bounded) for each to
+record itself as interrupted before the database goes away.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from wheel_core.ports import Clock, MarketCalendar, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
+STOP_GRACE = 10.0
+"""Seconds :meth:`JobRunner.stop` waits for cancelled runs to record themselves."""
+INTERRUPTED = "interrupted: the scheduler stopped"
+
 
 class JobRunner:
     def __init__(
@@ -38,6 +47,8 @@ class JobRunner:
         self._calendar = calendar
         self._default_timeout = default_timeout
         self._running: set[str] = set()
+        self._tasks: set[asyncio.Task[JobRun]] = set()
+        self._interrupted: set[asyncio.Task[JobRun]] = set()
 
     def is_running(self, name: str) -> bool:
         return name in self._running
@@ -65,10 +76,29 @@ class JobRunner:
             )
             return await self._save(skipped, new=True)
         self._running.add(job.name)
-        try:
-            return await self._execute(job, schedule, trigger, started)
-        finally:
+        task = asyncio.create_task(self._execute(job, schedule, trigger, started))
+        self._tasks.add(task)
+
+        def done(task: asyncio.Task[JobRun]) -> None:
+            self._tasks.discard(task)
+            self._interrupted.discard(task)
             self._running.discard(job.name)
+
+        task.add_done_callback(done)
+        return await asyncio.shield(task)
+
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Cancel the runs in progress and wait up to ``grace`` seconds for each to record
+        itself as a failure, ``interrupted: the scheduler stopped``."""
+        tasks = [task for task in self._tasks if not task.done()]
+        for task in tasks:
+            self._interrupted.add(task)
+            task.cancel()
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(tasks, timeout=grace)
+        if pending:
+            log.error("%d runs did not stop within %g s; recorded as running", len(pending), grace)
 
     async def _execute(
         self, job: Job, schedule: JobSchedule, trigger: RunTrigger, started: datetime
@@ -92,7 +122,9 @@ class JobRunner:
                 status, error = "failure", _message(raised)
             failure = raised
         except asyncio.CancelledError:
-            run.status, run.error, run.finished_at = "failure", "cancelled", self._clock.now()
+            stopped = asyncio.current_task() in self._interrupted
+            run.status, run.finished_at = "failure", self._clock.now()
+            run.error = INTERRUPTED if stopped else "cancelled"
             await self._save(run, new=False)
             raise
         except Exception as raised:

@@ -11,13 +11,21 @@ APScheduler calls.
 A job's effective schedule is layered like every setting: its default <
 ``scheduler.jobs.<name>`` in the config file < what ``update_job`` stored under
 ``job.<name>`` in the settings table.
+
+Other processes change those settings too (the CLI on the database, a server worker
+that does not run the jobs): every change here reads the stored row in its own
+transaction and writes it back changed, and the running scheduler reads the stored
+settings again every :data:`RELOAD_SECONDS` (a task of its own beside APScheduler: not
+a job, neither listed nor recorded), rescheduling the jobs whose schedule or enable
+flag changed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +57,10 @@ from wheel_core.ports import Clock, MarketCalendar, MarketData, Notifier, UnitOf
 
 log = logging.getLogger(__name__)
 
+RELOAD_SECONDS = 60
+"""How often the running scheduler reads the job and plugin settings stored elsewhere."""
+ORPHANED = "interrupted (the process stopped during the run)"
+
 
 def settings_key(name: str) -> str:
     return f"job.{name}"
@@ -77,7 +89,13 @@ class Scheduler:
         self._enabled = enabled
         self._stored: dict[str, JobOverride] = {}
         self._aps: AsyncIOScheduler | None = None
+        self._scheduled: dict[str, JobSchedule | None] = {}
+        """What APScheduler holds for each job (``None``: nothing), as of ``_sync``."""
         self._file = self._file_overrides(settings)
+        self._born = clock.now()
+        self._reloader: asyncio.Task[None] | None = None
+        self._pause: Callable[[float], Awaitable[None]] = asyncio.sleep
+        """What the reload loop waits with (tests replace it: no real time)."""
 
     # --- life cycle ---------------------------------------------------------------
 
@@ -90,27 +108,66 @@ class Scheduler:
         except Exception:  # the database is down: run on the defaults, say so in the log
             log.exception("job and plugin settings could not be read; defaults are used")
 
+    async def reload(self) -> None:
+        """Read the stored job and plugin settings again and reschedule the jobs whose
+        schedule or enable flag another process changed (the running scheduler does it
+        every ``RELOAD_SECONDS``); a database that cannot be read changes nothing."""
+        try:
+            stored = await self._read_stored()
+            await self._plugins.load()
+        except Exception:
+            log.exception("job and plugin settings could not be read again")
+            return
+        self._stored = stored
+        for name in self._jobs:
+            self._resync(name)
+
+    async def _reload_every(self, seconds: float) -> None:
+        while True:
+            await self._pause(seconds)
+            await self.reload()
+
     async def _read_stored(self) -> dict[str, JobOverride]:
         stored: dict[str, JobOverride] = {}
         async with self._unit_of_work() as uow:
             for name in self._jobs:
-                raw = await uow.settings.get(settings_key(name))
-                if raw is None:
-                    continue
-                try:
-                    override = msgspec.json.decode(raw, type=JobOverride)
-                    self._effective(name, {**stored, name: override})
-                except (msgspec.DecodeError, ValidationError) as error:
-                    log.error("stored settings of job %s ignored: %s", name, error)
-                    continue
-                stored[name] = override
+                override = self._decoded(name, await uow.settings.get(settings_key(name)))
+                if override is not None:
+                    stored[name] = override
         return stored
+
+    def _decoded(self, name: str, raw: str | None) -> JobOverride | None:
+        """The stored override of ``name``; ``None`` when none, or unusable (logged)."""
+        if raw is None:
+            return None
+        try:
+            override = msgspec.json.decode(raw, type=JobOverride)
+            self._effective(name, {name: override})
+        except (msgspec.DecodeError, ValidationError) as error:
+            log.error("stored settings of job %s ignored: %s", name, error)
+            return None
+        return override
+
+    async def _close_orphans(self) -> None:
+        """Runs still recorded ``running`` that began before this process: the process
+        that ran them stopped mid-run. They are recorded as failures."""
+        try:
+            async with self._unit_of_work() as uow:
+                for run in await uow.job_runs.search(JobRunQuery(status="running")):
+                    if run.started_at < self._born:
+                        run.status, run.error = "failure", ORPHANED
+                        run.finished_at = self._clock.now()
+                        await uow.job_runs.update(run)
+                await uow.commit()
+        except Exception:
+            log.exception("runs left running by a stopped process could not be closed")
 
     async def start(self) -> None:
         """Load the settings and start APScheduler on the running event loop."""
         if self.running:
             return
         await self.load()
+        await self._close_orphans()
         self._aps = AsyncIOScheduler(
             timezone="UTC",
             job_defaults={
@@ -122,15 +179,24 @@ class Scheduler:
         self._aps.start()
         for name in self._jobs:
             self._sync(name)
-        log.info("scheduler started with %d jobs", len(self._aps.get_jobs()))
+        self._reloader = asyncio.create_task(self._reload_every(RELOAD_SECONDS))
+        log.info("scheduler started with %d jobs", self.status().jobs)
 
     async def stop(self) -> None:
-        """Stop scheduling; runs in progress are cancelled (and recorded so)."""
+        """Stop scheduling; runs in progress are cancelled and, before this returns
+        (within ``runner.STOP_GRACE``), recorded as interrupted."""
         aps, self._aps = self._aps, None
+        self._scheduled.clear()
+        reloader, self._reloader = self._reloader, None
+        if reloader is not None:
+            reloader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reloader
         if aps is not None and aps.running:
             aps.shutdown(wait=False)
             await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn
             log.info("scheduler stopped")
+        await self._runner.stop()
 
     @property
     def running(self) -> bool:
@@ -207,7 +273,6 @@ class Scheduler:
         """Validate, store and apply at once (the running scheduler reschedules the job).
         For a plugin, ``enabled`` is the plugin's enable flag."""
         job = self._job(name)
-        current = self._stored.get(name, JobOverride())
         fields = {
             key: value
             for key in change.__struct_fields__
@@ -218,14 +283,19 @@ class Scheduler:
         if change.cron is not None:
             fields["interval_minutes"] = None
         plugin_enabled = fields.pop("enabled", None) if job.kind == "plugin" else None
-        updated = msgspec.structs.replace(current, **fields)
-        self._effective(name, {**self._stored, name: updated}, check=change)
-        async with self._unit_of_work() as uow:
+        plugin_state = None
+        async with self._unit_of_work() as uow:  # one transaction: read, change, write
+            current = self._decoded(name, await uow.settings.get(settings_key(name)))
+            updated = msgspec.structs.replace(current or JobOverride(), **fields)
+            self._effective(name, {name: updated}, check=change)
             await uow.settings.set(settings_key(name), msgspec.json.encode(updated).decode())
+            if plugin_enabled is not None:
+                change_flag = PluginUpdate(enabled=plugin_enabled)
+                plugin_state = await self._plugins.stage(uow, name, change_flag)
             await uow.commit()
         self._stored[name] = updated
-        if plugin_enabled is not None:
-            await self._plugins.set_enabled(name, plugin_enabled)
+        if plugin_state is not None:
+            self._plugins.adopt(name, plugin_state)
         self._sync(name)
         return await self.get_job(name)
 
@@ -233,15 +303,26 @@ class Scheduler:
         """Run the job at once, whatever its schedule or the market (the user asked);
         recorded with trigger ``manual``. ``ConflictError`` while it is running."""
         job = self._job(name)
-        run = await self._runner.run(job, self.schedule(name), "manual")
+        try:
+            run = await self._runner.run(job, self.schedule(name), "manual")
+        finally:
+            self._resync(name)  # a plugin that failed is disabled: off the schedule
         if run is None:  # pragma: no cover - the runner refuses manual overlaps instead
             raise ConflictError(f"job {name} is running")
         return view_of(run)
 
     async def run_scheduled(self, name: str) -> JobRun | None:
         """What APScheduler calls at a fire time: the job through the run path, gated by
-        the market; ``None`` when dropped because a run is still going on."""
-        return await self._runner.run(self._job(name), self.schedule(name), "schedule")
+        the market; ``None`` when dropped because a run is still going on, or because
+        the job is disabled (then it leaves APScheduler too)."""
+        job = self._job(name)
+        if not self.is_enabled(name):
+            self._sync(name)
+            return None
+        try:
+            return await self._runner.run(job, self.schedule(name), "schedule")
+        finally:
+            self._resync(name)  # a plugin that failed is disabled: off the schedule
 
     async def list_runs(self, query: JobRunQuery) -> Page[JobRunView]:
         return await list_runs(self._unit_of_work, query)
@@ -304,13 +385,24 @@ class Scheduler:
             overrides[name] = override
         return overrides
 
+    def _resync(self, name: str) -> None:
+        """``_sync`` when the job's settings no longer match what APScheduler holds (a
+        reschedule restarts an interval: not done for nothing)."""
+        if self.running and self._scheduled.get(name) != self._enabled_schedule(name):
+            self._sync(name)
+
+    def _enabled_schedule(self, name: str) -> JobSchedule | None:
+        schedule = self.schedule(name)
+        return schedule if schedule.enabled else None
+
     def _sync(self, name: str) -> None:
         """Make the running APScheduler hold ``name`` as its settings say."""
         if self._aps is None or not self.running:
             return
         if self._aps.get_job(name) is not None:
             self._aps.remove_job(name)
-        if self.is_enabled(name):
+        self._scheduled[name] = schedule = self._enabled_schedule(name)
+        if schedule is not None:
             self._aps.add_job(
                 self.run_scheduled,
                 trigger=self.trigger(name),

@@ -1,0 +1,385 @@
+"""The running scheduler keeps to what is stored: a plugin disabled by its own failure
+leaves the schedule; a change stored by another process (the CLI on the database, a
+worker without the scheduler) is neither lost nor overwritten, and reaches the process
+running the jobs; stopping records the runs it interrupts, and a start closes the runs
+a stopped process left "running".
+
+The real AsyncIOScheduler is started where the schedule is read, but no job fires: the
+tests call the run path themselves, on a fake clock, and never wait for a time."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, timedelta
+from pathlib import Path
+
+import pytest
+from dependency_injector import providers
+from scheduler_harness import Harness, build, ny
+
+from adapters.container import Container, build_container, start, start_scheduler, stop
+from adapters.container import stop_scheduler as stop_jobs
+from adapters.market_data.calendar import NyseCalendar
+from adapters.scheduler import Plugin, PluginContext
+from adapters.scheduler.discovery import Discovery, LoadedPlugin
+from adapters.scheduler.history import JobRunQuery
+from adapters.scheduler.runner import INTERRUPTED
+from adapters.scheduler.scheduler import ORPHANED, RELOAD_SECONDS, Scheduler
+from adapters.scheduler.schedules import JobSchedule
+from adapters.scheduler.views import PluginUpdate
+from adapters.settings import JobOverride, convert
+from wheel_core.domain.entities import JobRun
+from wheel_core.testing.fakes import FakeClock
+
+NOW = ny(2026, 11, 24, 11).astimezone(UTC)  # a Tuesday, the market open
+PROJECT_PLUGINS = Path(__file__).parents[2] / "plugins"
+RARELY = JobSchedule(cron="0 3 1 1 *", only_when="always")  # never fires during a test
+
+
+class Raises(Plugin):
+    name = "raises"
+    schedule = RARELY
+
+    async def execute(self, context: PluginContext) -> str:
+        raise ValueError("the threshold table is empty")
+
+
+class Quiet(Plugin):
+    name = "quiet"
+    schedule = RARELY
+
+    async def execute(self, context: PluginContext) -> str:
+        return "nothing to say"
+
+
+def _harness() -> Harness:
+    discovery = Discovery(
+        loaded=[LoadedPlugin(Raises(), "test"), LoadedPlugin(Quiet(), "test")], failed=[]
+    )
+    return build(FakeClock(NOW), NyseCalendar(), discovery=discovery)
+
+
+@pytest.fixture
+async def running() -> AsyncIterator[Harness]:
+    harness = _harness()
+    await harness.scheduler.start()
+    yield harness
+    await harness.scheduler.stop()
+
+
+def _scheduled(scheduler: Scheduler) -> set[str]:
+    assert scheduler._aps is not None
+    return {job.id for job in scheduler._aps.get_jobs()}
+
+
+# --- 1. a plugin disabled by a failure leaves the schedule --------------------------------
+
+
+async def test_a_plugin_that_fails_a_scheduled_run_leaves_the_schedule(running: Harness) -> None:
+    scheduler = running.scheduler
+    assert {"raises", "quiet"} <= _scheduled(scheduler)
+    assert scheduler.status().jobs == 6
+
+    run = await scheduler.run_scheduled("raises")
+    assert run is not None and run.status == "failure"
+
+    assert scheduler.get_plugin("raises").status == "disabled"
+    assert "raises" not in _scheduled(scheduler)
+    assert scheduler.next_run_at("raises") is None
+    assert scheduler.status().jobs == 5
+    assert "quiet" in _scheduled(scheduler)
+
+
+async def test_a_plugin_that_fails_a_manual_run_leaves_the_schedule(running: Harness) -> None:
+    scheduler = running.scheduler
+    assert (await scheduler.run_now("raises")).status == "failure"
+    assert "raises" not in _scheduled(scheduler)
+    assert scheduler.status().jobs == 5
+
+
+async def test_a_disabled_plugin_s_fire_time_runs_nothing_and_drops_the_job(
+    running: Harness,
+) -> None:
+    scheduler = running.scheduler
+    await scheduler._plugins.disable("quiet", "failed: elsewhere")  # the flag alone
+    assert "quiet" in _scheduled(scheduler)
+
+    assert await scheduler.run_scheduled("quiet") is None
+
+    assert running.store.runs == []
+    assert "quiet" not in _scheduled(scheduler)
+    assert scheduler.status().jobs == 5
+
+
+async def test_a_successful_run_keeps_its_place_in_the_schedule(running: Harness) -> None:
+    scheduler = running.scheduler
+    assert scheduler._aps is not None
+    before = scheduler._aps.get_job("quiet")
+    run = await scheduler.run_scheduled("quiet")
+    assert run is not None and run.status == "success"
+    assert scheduler._aps.get_job("quiet") is before  # not removed and added again
+
+
+# --- 2. changes stored by another process -----------------------------------------------
+
+
+def _container(tmp_path: Path, *, scheduler: bool, plugins: Path = PROJECT_PLUGINS) -> Container:
+    container = build_container(
+        convert(
+            {
+                "database": {"url": str(tmp_path / "shared.db")},
+                "server": {"scheduler": scheduler},
+                "scheduler": {"plugins_dir": str(plugins)},
+            }
+        )
+    )
+    container.clock.override(providers.Object(FakeClock(NOW)))
+    return container
+
+
+async def _open(container: Container) -> Scheduler:
+    await start(container)
+    return await start_scheduler(container)
+
+
+async def _close(container: Container) -> None:
+    await stop_jobs(container)
+    await stop(container)
+
+
+async def test_a_change_merges_onto_what_another_process_stored(tmp_path: Path) -> None:
+    server_side, cli_side = (
+        _container(tmp_path, scheduler=True),
+        _container(tmp_path, scheduler=False),
+    )
+    server = await _open(server_side)
+    cli = await _open(cli_side)
+    try:
+        await cli.update_job("price_refresh", JobOverride(enabled=False))
+        await cli.update_plugin("premium_target", PluginUpdate(config={"target_pct": 30}))
+        await cli.update_job("earnings_alert", JobOverride(interval_minutes=90))
+
+        # The server has not read them yet; its own changes keep them all the same.
+        changed = await server.update_job("price_refresh", JobOverride(interval_minutes=10))
+        assert (changed.enabled, changed.interval_minutes) == (False, 10)
+        await server._plugins.disable("premium_target", "failed: ValueError (at 11:00)")
+        await server.update_job("earnings_alert", JobOverride(enabled=False))
+    finally:
+        await _close(cli_side)
+        await _close(server_side)
+
+    later_side = _container(tmp_path, scheduler=False)
+    later = await _open(later_side)
+    try:
+        refresh = await later.get_job("price_refresh")
+        assert (refresh.enabled, refresh.interval_minutes) == (False, 10)
+        target = later.get_plugin("premium_target")
+        assert (target.enabled, target.reason) == (False, "failed: ValueError (at 11:00)")
+        assert target.config == {"target_pct": 30}
+        earnings = await later.get_job("earnings_alert")
+        assert (earnings.enabled, earnings.interval_minutes) == (False, 90)
+    finally:
+        await _close(later_side)
+
+
+async def test_the_running_scheduler_takes_up_what_another_process_stored(
+    tmp_path: Path,
+) -> None:
+    server_side, worker_side = (
+        _container(tmp_path, scheduler=True),
+        _container(tmp_path, scheduler=False),
+    )
+    server = await _open(server_side)
+    worker = await _open(worker_side)
+    try:
+        assert {"risk_monitor", "volatility_spike"} <= _scheduled(server)
+        jobs = server.status().jobs
+        await worker.update_job("risk_monitor", JobOverride(enabled=False))
+        await worker.update_plugin("volatility_spike", PluginUpdate(enabled=False))
+        await worker.update_plugin("premium_target", PluginUpdate(config={"target_pct": 30}))
+        await worker.update_job("daily_snapshot", JobOverride(cron="0 12 * * *"))
+
+        await server.reload()
+
+        assert "risk_monitor" not in _scheduled(server)
+        assert "volatility_spike" not in _scheduled(server)
+        assert server.status().jobs == jobs - 2
+        assert server.get_plugin("premium_target").config == {"target_pct": 30}
+        assert server._aps is not None
+        when = server._aps.get_job("daily_snapshot").next_run_time.astimezone(ny(2026, 1, 1).tzinfo)
+        assert (when.hour, when.minute) == (12, 0)
+
+        await worker.update_job("risk_monitor", JobOverride(enabled=True))
+        await server.reload()
+        assert "risk_monitor" in _scheduled(server)
+    finally:
+        await _close(worker_side)
+        await _close(server_side)
+
+
+async def test_the_reload_runs_every_minute_unlisted_and_unrecorded(tmp_path: Path) -> None:
+    server_side, worker_side = (
+        _container(tmp_path, scheduler=True),
+        _container(tmp_path, scheduler=False),
+    )
+    pauses: asyncio.Queue[tuple[float, asyncio.Event]] = asyncio.Queue()
+
+    async def pause(seconds: float) -> None:  # the loop's wait, stepped by the test
+        gate = asyncio.Event()
+        await pauses.put((seconds, gate))
+        await gate.wait()
+
+    server_side.scheduler()._pause = pause
+    server = await _open(server_side)
+    worker = await _open(worker_side)
+    try:
+        seconds, gate = pauses.get_nowait()  # the loop started with the scheduler
+        assert seconds == RELOAD_SECONDS == 60
+        await worker.update_job("opportunity_scan", JobOverride(enabled=False))
+        assert "opportunity_scan" in _scheduled(server)
+
+        gate.set()
+        seconds, _ = await pauses.get()  # reloaded; waiting for the next minute
+
+        assert "opportunity_scan" not in _scheduled(server)
+        assert [job.name for job in await server.list_jobs()] == server.names
+        assert all(name in server.names for name in _scheduled(server))
+        assert (await server.list_runs(JobRunQuery())).total == 0
+    finally:
+        await _close(worker_side)
+        await _close(server_side)
+    assert server._reloader is None
+
+
+# --- 3. stopping records the runs it interrupts --------------------------------------------
+
+HANGS = """
+import asyncio
+
+from adapters.scheduler import JobSchedule, Plugin
+
+
+class Hangs(Plugin):
+    name = "hangs"
+    schedule = JobSchedule(cron="0 3 1 1 *", only_when="always")
+
+    def __init__(self):
+        self.started = asyncio.Event()
+
+    async def execute(self, context):
+        self.started.set()
+        await asyncio.Event().wait()
+"""
+
+
+async def test_stopping_records_a_run_in_progress_as_interrupted(tmp_path: Path) -> None:
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "hangs.py").write_text(HANGS)
+    container = _container(tmp_path, scheduler=True, plugins=plugins)
+    scheduler = await _open(container)
+    [hangs] = [item.plugin for item in container.plugin_discovery().loaded]
+    task = asyncio.create_task(scheduler.run_scheduled("hangs"))  # as APScheduler does
+    await hangs.started.wait()
+
+    await _close(container)  # stops the scheduler, then disposes of the engine
+
+    done = task.done()
+    if not done:  # pragma: no cover - the failure this test catches
+        task.cancel()
+    assert done and task.cancelled()
+    reader_side = _container(tmp_path, scheduler=False, plugins=plugins)
+    reader = await _open(reader_side)
+    try:
+        [run] = (await reader.list_runs(JobRunQuery(job="hangs"))).items
+        assert (run.status, run.error) == ("failure", INTERRUPTED)
+        assert run.error == "interrupted: the scheduler stopped"
+        assert run.finished_at == NOW
+        assert reader.get_plugin("hangs").enabled  # interrupted is not the plugin's fault
+    finally:
+        await _close(reader_side)
+
+
+async def test_stopping_a_headless_scheduler_records_a_manual_run_in_progress() -> None:
+    harness = build(
+        FakeClock(NOW),
+        NyseCalendar(),
+        discovery=Discovery(loaded=[], failed=[]),
+    )
+    started = asyncio.Event()
+
+    async def hangs(**_: object) -> None:
+        started.set()
+        await harness.facade.never.wait()
+
+    harness.facade.take_snapshot = hangs  # type: ignore[assignment,method-assign]
+    task = asyncio.create_task(harness.scheduler.run_now("daily_snapshot"))
+    await started.wait()
+    await harness.scheduler.stop()
+    done = task.done()
+    if not done:  # pragma: no cover - the failure this test catches
+        task.cancel()
+    [run] = harness.store.runs
+    assert (run.status, run.error) == ("failure", INTERRUPTED)
+    assert done
+    assert not harness.scheduler._runner.is_running("daily_snapshot")
+
+
+async def test_a_start_closes_the_runs_a_stopped_process_left_running(tmp_path: Path) -> None:
+    writer_side = _container(tmp_path, scheduler=False)
+    await _open(writer_side)
+    async with writer_side.unit_of_work()() as uow:
+        left = await uow.job_runs.add(
+            JobRun(
+                job="price_refresh",
+                trigger="schedule",
+                started_at=NOW - timedelta(hours=1),
+                status="running",
+            )
+        )
+        done = await uow.job_runs.add(
+            JobRun(
+                job="risk_monitor",
+                trigger="schedule",
+                started_at=NOW - timedelta(hours=2),
+                finished_at=NOW - timedelta(hours=2),
+                status="success",
+            )
+        )
+        await uow.commit()
+    await _close(writer_side)
+
+    server_side = _container(tmp_path, scheduler=True)
+    server_side.clock().set(NOW + timedelta(minutes=5))  # the new process starts later
+    server = await _open(server_side)
+    try:
+        runs = {run.id: run for run in (await server.list_runs(JobRunQuery())).items}
+        assert (runs[left.id].status, runs[left.id].error) == ("failure", ORPHANED)
+        assert runs[left.id].error == "interrupted (the process stopped during the run)"
+        assert runs[left.id].finished_at == NOW + timedelta(minutes=5)
+        assert runs[done.id].status == "success"
+    finally:
+        await _close(server_side)
+
+
+async def test_a_start_leaves_a_run_younger_than_the_process_running(tmp_path: Path) -> None:
+    server_side = _container(tmp_path, scheduler=True)
+    server_side.scheduler()  # the process is born at NOW
+    writer_side = _container(tmp_path, scheduler=False)
+    await _open(writer_side)
+    async with writer_side.unit_of_work()() as uow:
+        other = await uow.job_runs.add(
+            JobRun(
+                job="opportunity_scan",
+                trigger="manual",
+                started_at=NOW + timedelta(seconds=1),
+                status="running",
+            )
+        )
+        await uow.commit()
+    try:
+        server = await _open(server_side)
+        [run] = (await server.list_runs(JobRunQuery(job="opportunity_scan"))).items
+        assert (run.id, run.status) == (other.id, "running")
+    finally:
+        await _close(server_side)
+        await _close(writer_side)
