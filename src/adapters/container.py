@@ -121,6 +121,7 @@ class Container(containers.DeclarativeContainer):
         retry=providers.Callable(retry_policy, settings.provided.market_data),
     )
 
+    notifier = providers.Singleton(build_notifier, settings.provided.scheduler)
     service = providers.Singleton(
         WheelService,
         unit_of_work,
@@ -128,9 +129,9 @@ class Container(containers.DeclarativeContainer):
         market=market_data,
         calendar=calendar,
         settings=settings.provided.core,
+        notifier=notifier,
     )
 
-    notifier = providers.Singleton(build_notifier, settings.provided.scheduler)
     plugin_discovery = providers.Singleton(discover_plugins, settings.provided.scheduler)
     # The scheduler asks for the service, market, calendar and notifier on each run
     # (``.provider``), so the parts rebuilt by ``apply_settings`` or overridden by a test

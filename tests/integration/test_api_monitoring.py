@@ -11,11 +11,13 @@ from typing import Any
 import msgspec
 import pytest
 from api_responses import API, assert_problem, body
+from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
 from adapters.container import Container
 from wheel_core.app.commands import OpenWheel, RecordTrade
 from wheel_core.domain.enums import OptionType
+from wheel_core.testing.fakes import RecordingNotifier
 
 
 class Book(msgspec.Struct, frozen=True, kw_only=True):
@@ -105,6 +107,27 @@ async def test_the_risk_scan_raises_each_condition_once(api: AsyncTestClient, bo
 
     again = body(await api.post(f"{API}/alerts/scan"))
     assert (again["checked"], again["alerts"]) == (2, [])
+
+
+@pytest.fixture
+def delivered(api_container: Container) -> RecordingNotifier:
+    """The notifier the app's service delivers through (set before the app starts)."""
+    notifier = RecordingNotifier()
+    api_container.notifier.override(providers.Object(notifier))
+    return notifier
+
+
+async def test_alerts_raised_by_hand_are_delivered_once(
+    delivered: RecordingNotifier, api: AsyncTestClient, book: Book
+) -> None:
+    scan = body(await api.post(f"{API}/alerts/scan"))
+    assert sorted(a.key for a in delivered.sent) == sorted(a["key"] for a in scan["alerts"])
+    await api.post(f"{API}/alerts/scan")
+    raised = {"kind": "note", "key": "note:1", "message": "look at KO"}
+    assert body(await api.post(f"{API}/alerts", json=raised))["key"] == "note:1"
+    assert body(await api.post(f"{API}/alerts", json=raised)) is None  # known: not raised
+    assert len(delivered.sent) == len(scan["alerts"]) + 1
+    assert delivered.sent[-1].message == "look at KO"
 
 
 async def test_alerts_are_listed_with_filters_and_acknowledged(

@@ -165,6 +165,12 @@ class FakeJobFacade:
     snapshots: dict[date, int] = field(default_factory=dict)
     calls: list[tuple[str, datetime]] = field(default_factory=list)
     never: asyncio.Event = field(default_factory=asyncio.Event)
+    notifier: RecordingNotifier | None = None
+    """Where new alerts go, as ``WheelService`` delivers each alert it stores."""
+
+    async def _deliver(self, alert: Alert) -> None:
+        if self.notifier is not None:
+            await self.notifier.notify(alert)
 
     async def _enter(self, name: str) -> bool:
         """Record the call; True when the use case should report a market outage."""
@@ -203,6 +209,7 @@ class FakeJobFacade:
                 )
                 self.alerts[key] = alert
                 new.append(alert)
+                await self._deliver(alert)
         return Scan(len(self.symbols), new, [])
 
     async def take_snapshot(self, *, portfolio_id: int | None = None) -> SnapshotRun:
@@ -230,6 +237,7 @@ class FakeJobFacade:
             id=len(self.alerts) + 1,
         )
         self.alerts[command.key] = alert
+        await self._deliver(alert)
         return alert
 
     async def list_wheels(self, **_: Any) -> list[Any]:
@@ -257,9 +265,11 @@ def build(
     settings: SchedulerSettings | None = None,
     timeout: float | None = None,
 ) -> Harness:
-    facade = facade or FakeJobFacade(clock)
-    store = LightStore()
     notifier = RecordingNotifier()
+    facade = facade or FakeJobFacade(clock)
+    if isinstance(facade, FakeJobFacade) and facade.notifier is None:
+        facade.notifier = notifier  # the service delivers the alerts it stores
+    store = LightStore()
     market = FakeMarketData()
     slot = [calendar]
     scheduler = build_scheduler(

@@ -25,6 +25,7 @@ from wheel_core.testing.fakes import (
     FakeMarketCalendar,
     FakeMarketData,
     InMemoryUnitOfWorkFactory,
+    RecordingNotifier,
 )
 
 MONDAY = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)  # 10:00 in New York
@@ -82,12 +83,18 @@ def market() -> FakeMarketData:
 
 
 @pytest.fixture
-def service(clock: FakeClock, market: FakeMarketData) -> WheelService:
+def notifier() -> RecordingNotifier:
+    return RecordingNotifier()
+
+
+@pytest.fixture
+def service(clock: FakeClock, market: FakeMarketData, notifier: RecordingNotifier) -> WheelService:
     return WheelService(
         InMemoryUnitOfWorkFactory(),
         clock,
         market=market,
         calendar=FakeMarketCalendar(holidays=[MLK_DAY]),
+        notifier=notifier,
     )
 
 
@@ -257,6 +264,38 @@ async def test_a_failing_symbol_is_reported_while_the_others_are_checked(
         (bad_wheel, "ZZZ", "no quote for symbol 'ZZZ'")
     ]
     assert ("quote", "KO") not in market.calls
+
+
+async def test_every_new_alert_is_delivered_once_wherever_it_was_raised(
+    service: WheelService, market: FakeMarketData, notifier: RecordingNotifier
+) -> None:
+    await open_put(service, strike="95")
+    market.set_price("AAPL", "94.10", MONDAY)  # ITM: HIGH
+    scan = await service.monitor_risk()  # a manual scan, not only the job's
+    assert notifier.sent == scan.alerts and len(scan.alerts) == 2
+    await service.monitor_risk()
+    raised = await service.raise_alert(RaiseAlert(kind="note", key="note:1", message="look"))
+    assert await service.raise_alert(RaiseAlert(kind="note", key="note:1", message="look")) is None
+    assert notifier.sent == [*scan.alerts, raised], "each alert once, repeats never"
+
+
+async def test_a_failing_notifier_loses_no_alert_and_fails_no_scan(
+    clock: FakeClock, market: FakeMarketData, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Down:
+        async def notify(self, alert: object) -> None:
+            raise ConnectionError("webhook down")
+
+    service = WheelService(
+        InMemoryUnitOfWorkFactory(), clock, market=market,
+        calendar=FakeMarketCalendar(holidays=[MLK_DAY]), notifier=Down(),
+    )  # fmt: skip
+    await open_put(service, strike="95")
+    market.set_price("AAPL", "94.10", MONDAY)
+    scan = await service.monitor_risk()
+    assert len(scan.alerts) == 2
+    assert (await service.list_alerts()).total == 2
+    assert "was stored but not delivered" in caplog.text
 
 
 async def test_raise_alert_stores_once_per_key(service: WheelService) -> None:

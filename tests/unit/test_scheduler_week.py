@@ -14,7 +14,12 @@ from adapters.market_data.calendar import NyseCalendar
 from wheel_core.app import OpenWheel, RecordTrade, WheelService
 from wheel_core.domain.enums import OptionType, RiskLevel
 from wheel_core.ports import SnapshotQuery
-from wheel_core.testing.fakes import FakeClock, FakeMarketData, InMemoryUnitOfWorkFactory
+from wheel_core.testing.fakes import (
+    FakeClock,
+    FakeMarketData,
+    InMemoryUnitOfWorkFactory,
+    RecordingNotifier,
+)
 
 MON, TUE, WED, THU, FRI = (date(2026, 11, d) for d in range(23, 28))
 SAT, SUN = date(2026, 11, 28), date(2026, 11, 29)
@@ -113,7 +118,10 @@ async def test_the_week_on_the_real_service_leaves_four_snapshots_and_two_alerts
     calendar = NyseCalendar()
     market = FakeMarketData()
     market.set_price("AAPL", "200", clock.now())
-    service = WheelService(InMemoryUnitOfWorkFactory(), clock, market=market, calendar=calendar)
+    notifier = RecordingNotifier()
+    service = WheelService(
+        InMemoryUnitOfWorkFactory(), clock, market=market, calendar=calendar, notifier=notifier
+    )
     wheel = await service.open_wheel(OpenWheel(symbol="AAPL", capital=D(20000)))
     put = RecordTrade(
         option_type=OptionType.PUT, strike=D(180), expiration=date(2026, 12, 4), premium=D(2)
@@ -136,4 +144,4 @@ async def test_the_week_on_the_real_service_leaves_four_snapshots_and_two_alerts
         (f"itm:trade:{trade.id}", RiskLevel.HIGH, ny(2026, 11, 24, 11, 0)),
         (f"risk:high:trade:{trade.id}", RiskLevel.HIGH, ny(2026, 11, 24, 11, 0)),
     ]
-    assert sorted(a.key for a in harness.notifier.sent) == sorted(a.key for a in alerts)
+    assert sorted(a.key for a in notifier.sent) == sorted(a.key for a in alerts), "each once"

@@ -16,8 +16,6 @@ from typing import Literal
 
 from adapters.scheduler.job_facade import JobFacade
 from adapters.scheduler.schedules import EXCHANGE_ZONE, JobSchedule
-from wheel_core.domain.entities import Alert
-from wheel_core.ports import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +66,7 @@ CORE_DEFAULTS = {
 """The core jobs' schedules before any setting: DESIGN §5."""
 
 
-def core_jobs(facade: Callable[[], JobFacade], notifier: Callable[[], Notifier]) -> list[Job]:
+def core_jobs(facade: Callable[[], JobFacade]) -> list[Job]:
     """The four core jobs over ``facade`` (asked for on each run: the container may have
     rebuilt it after a settings change)."""
 
@@ -81,8 +79,7 @@ def core_jobs(facade: Callable[[], JobFacade], notifier: Callable[[], Notifier])
     async def monitor_risk() -> str:
         result = await facade().monitor_risk()
         _fail_when_nothing_worked(count(result.checked), result.failures, "risk monitor")
-        for alert in result.alerts:
-            await deliver(notifier(), alert)
+        # The service delivered the new alerts through its notifier as it stored them.
         alerts = len(result.alerts)
         return (
             f"checked {count(result.checked)} positions, {alerts} new "
@@ -126,14 +123,6 @@ def core_jobs(facade: Callable[[], JobFacade], notifier: Callable[[], Notifier])
             scan_opportunities,
         ),
     ]
-
-
-async def deliver(notifier: Notifier, alert: Alert) -> None:
-    """Hand one alert to the notifier; a notifier that raises is logged, never fatal."""
-    try:
-        await notifier.notify(alert)
-    except Exception:
-        log.exception("notifier %s failed to deliver an alert", type(notifier).__name__)
 
 
 def count(value: object) -> int:

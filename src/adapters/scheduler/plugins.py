@@ -16,7 +16,6 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import msgspec
 
-from adapters.scheduler.jobs import deliver
 from adapters.scheduler.schedules import JobSchedule
 from wheel_core.app.commands import RaiseAlert
 from wheel_core.app.facade import WheelFacade
@@ -81,10 +80,9 @@ class PluginContext(Generic[ConfigT]):
             wheel_id=wheel_id,
             trade_id=trade_id,
         )
-        alert = await self.service.raise_alert(command)
+        alert = await self.service.raise_alert(command)  # stores and delivers it, once
         if alert is not None:
             self.raised.append(alert)
-            await deliver(self.notifier, alert)
         return alert
 
 

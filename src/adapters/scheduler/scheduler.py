@@ -438,7 +438,7 @@ def build_scheduler(
         default_timeout=settings.job_timeout,
     )
     return Scheduler(
-        jobs=core_jobs(facade, notifier),
+        jobs=core_jobs(facade),
         plugins=host,
         runner=JobRunner(
             unit_of_work=unit_of_work,

@@ -35,6 +35,7 @@ Decisions, stated once:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -75,11 +76,14 @@ from wheel_core.ports import (
     AlertQuery,
     MarketCalendar,
     MarketData,
+    Notifier,
     OpportunityQuery,
     UnitOfWork,
 )
 from wheel_core.recommend import Candidate, Recommendation
 from wheel_core.risk import PositionRisk
+
+log = logging.getLogger(__name__)
 
 _ContractKey = tuple[str, OptionType, Decimal, str]
 
@@ -112,6 +116,7 @@ class Monitoring(Bookkeeping):
     settings: CoreSettings
     _market: MarketData | None
     _calendar: MarketCalendar | None
+    _notifier: Notifier | None
 
     # ── prices ────────────────────────────────────────────────────────────
 
@@ -159,6 +164,7 @@ class Monitoring(Bookkeeping):
                         continue
                     raised.append(await uow.alerts.add(finding.alert))
                 await uow.commit()
+        await self._deliver(raised)
         return RiskScan(checked=checked, alerts=raised, failures=failures)
 
     async def raise_alert(self, command: RaiseAlert) -> Alert | None:
@@ -195,7 +201,8 @@ class Monitoring(Bookkeeping):
                 )
             )
             await uow.commit()
-            return alert
+        await self._deliver([alert])
+        return alert
 
     async def list_alerts(self, query: AlertQuery | None = None) -> Page[Alert]:
         """Alerts newest first, filtered; ``total`` counts every match."""
@@ -333,6 +340,19 @@ class Monitoring(Bookkeeping):
             return changed
 
     # ── what WheelService provides ────────────────────────────────────────
+
+    async def _deliver(self, alerts: list[Alert]) -> None:
+        """Hand each new alert to the notifier, once, wherever it was raised (a job, a
+        plugin, a manual scan): the key that de-duplicates alerts would stop a later
+        delivery. Stored first, so a notifier that fails loses nothing but the message,
+        and never fails the scan."""
+        if self._notifier is None:
+            return
+        for alert in alerts:
+            try:
+                await self._notifier.notify(alert)
+            except Exception:
+                log.exception("alert %s was stored but not delivered", alert.id)
 
     def _require_market(self) -> MarketData:
         if self._market is None:

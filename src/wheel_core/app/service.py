@@ -55,6 +55,7 @@ from wheel_core.ports import (
     Clock,
     MarketCalendar,
     MarketData,
+    Notifier,
     SnapshotQuery,
     TradeQuery,
     UnitOfWork,
@@ -88,10 +89,12 @@ class WheelService(Monitoring):
         market: MarketData | None = None,
         calendar: MarketCalendar | None = None,
         settings: CoreSettings | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         super().__init__(uow, clock)
         self._market = market
         self._calendar = calendar
+        self._notifier = notifier
         self.settings = settings or CoreSettings()
 
     # ── market ────────────────────────────────────────────────────────────
