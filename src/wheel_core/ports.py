@@ -146,6 +146,20 @@ class WheelRepository(Protocol):
         """Wheels ordered by id."""
         ...
 
+    async def revisions(
+        self,
+        *,
+        portfolio_id: int | None = None,
+        symbol: str | None = None,
+        active: bool | None = None,
+    ) -> dict[int, int]:
+        """Each wheel ``list`` would return (same filters, same order) → its history's
+        revision: a number that is different after the wheel, one of its trades or one
+        of its share moves was added, changed or deleted, by any unit of work or any
+        process. Equal revisions of one wheel id mean an equal history, so a replayed
+        history may be kept for as long as its revision stays the same."""
+        ...
+
     async def update(self, wheel: Wheel) -> None: ...
     async def delete(self, wheel_id: int) -> None: ...
 

@@ -236,15 +236,36 @@ class SqlWheelRepository(_Repository):
         symbol: str | None = None,
         active: bool | None = None,
     ) -> list[Wheel]:
+        statement = self._filtered(select(self.table), portfolio_id, symbol, active)
+        return await self._all(Wheel, statement)
+
+    async def revisions(
+        self,
+        *,
+        portfolio_id: int | None = None,
+        symbol: str | None = None,
+        active: bool | None = None,
+    ) -> dict[int, int]:
         c = self.table.c
-        statement = select(self.table).order_by(c.id)
+        statement = self._filtered(select(c.id, c.revision), portfolio_id, symbol, active)
+        rows = (await self._connection.execute(statement)).all()
+        return {int(wheel_id): int(revision) for wheel_id, revision in rows}
+
+    def _filtered(
+        self,
+        statement: Select[Any],
+        portfolio_id: int | None,
+        symbol: str | None,
+        active: bool | None,
+    ) -> Select[Any]:
+        c = self.table.c
         if portfolio_id is not None:
             statement = statement.where(c.portfolio_id == portfolio_id)
         if symbol is not None:
             statement = statement.where(c.symbol == symbol)
         if active is not None:
             statement = statement.where(c.active == active)
-        return await self._all(Wheel, statement)
+        return statement.order_by(c.id)
 
     async def update(self, wheel: Wheel) -> None:
         await self._update(wheel)

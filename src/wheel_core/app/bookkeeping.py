@@ -33,6 +33,7 @@ from wheel_core.app.commands import (
     UpdatePortfolio,
     UpdateWheel,
 )
+from wheel_core.app.histories import Ledger, WheelHistories
 from wheel_core.app.views import Page, PortfolioSummary, TradeView, WheelHistory, WheelView
 from wheel_core.domain.checks import as_utc, normalize_symbol
 from wheel_core.domain.entities import DEFAULT_PORTFOLIO, Portfolio, ShareMove, Trade, Wheel
@@ -49,16 +50,6 @@ from wheel_core.domain.rules import (
     expiry_outcome,
 )
 from wheel_core.ports import Clock, SnapshotQuery, TradeQuery, UnitOfWork, UnitOfWorkFactory
-
-
-class _Ledger(msgspec.Struct):
-    """A wheel loaded with its full history, inside one unit of work."""
-
-    wheel: Wheel
-    trades: list[Trade]
-    moves: list[ShareMove]
-    holdings: Holdings
-
 
 Q = TypeVar("Q", TradeQuery, SnapshotQuery)
 
@@ -77,6 +68,7 @@ class Bookkeeping:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
+        self._histories = WheelHistories()
 
     def _now(self, given: datetime | None = None) -> datetime:
         return as_utc(given) if given is not None else as_utc(self._clock.now())
@@ -179,8 +171,8 @@ class Bookkeeping:
     async def portfolio_summary(self, portfolio_id: int) -> PortfolioSummary:
         async with self._uow() as uow:
             portfolio = await self._portfolio(uow, portfolio_id)
-            wheels = await uow.wheels.list(portfolio_id=portfolio_id)
-            ledgers = await self._ledgers(uow, wheels, TradeQuery(portfolio_id=portfolio_id))
+            ledgers = await self._histories.ledgers(uow, portfolio_id=portfolio_id)
+            wheels = [ledger.wheel for ledger in ledgers]
             trades = [trade for ledger in ledgers for trade in ledger.trades]
             share_gain = sum(
                 (ledger.holdings.realized_share_gain for ledger in ledgers), Decimal(0)
@@ -269,9 +261,10 @@ class Bookkeeping:
     ) -> list[WheelView]:
         async with self._uow() as uow:
             ticker = normalize_symbol(symbol) if symbol else None
-            wheels = await uow.wheels.list(portfolio_id=portfolio_id, symbol=ticker, active=active)
-            covering = TradeQuery(portfolio_id=portfolio_id, symbol=ticker)
-            return [self._view(ledger) for ledger in await self._ledgers(uow, wheels, covering)]
+            ledgers = await self._histories.ledgers(
+                uow, portfolio_id=portfolio_id, symbol=ticker, active=active
+            )
+            return [self._view(ledger) for ledger in ledgers]
 
     async def update_wheel(self, wheel_id: int, command: UpdateWheel) -> WheelView:
         async with self._uow() as uow:
@@ -559,35 +552,13 @@ class Bookkeeping:
             ledger.holdings = holdings
             return self._view(ledger)
 
-    async def _ledger(self, uow: UnitOfWork, wheel_id: int) -> _Ledger:
+    async def _ledger(self, uow: UnitOfWork, wheel_id: int) -> Ledger:
         wheel = await uow.wheels.get(wheel_id)
         if wheel is None:
             raise NotFoundError("wheel", wheel_id)
         trades = await uow.trades.list(TradeQuery(wheel_id=wheel_id))
         moves = await uow.share_moves.list_for_wheel(wheel_id)
-        return _Ledger(wheel=wheel, trades=trades, moves=moves, holdings=replay(trades, moves))
-
-    @staticmethod
-    async def _ledgers(uow: UnitOfWork, wheels: list[Wheel], covering: TradeQuery) -> list[_Ledger]:
-        """The ledgers of many wheels in two queries whatever their number (one round trip
-        per wheel made a list of 30 wheels cost 90). ``covering`` selects at least every
-        trade of ``wheels``; trades of other wheels are ignored."""
-        trades: dict[int, list[Trade]] = {}
-        for trade in await uow.trades.list(covering):
-            trades.setdefault(trade.wheel_id, []).append(trade)
-        moves: dict[int, list[ShareMove]] = {}
-        ids = [wheel.id for wheel in wheels if wheel.id is not None]
-        for move in await uow.share_moves.list_for_wheels(ids):
-            moves.setdefault(move.wheel_id, []).append(move)
-        ledgers = []
-        for wheel in wheels:
-            assert wheel.id is not None
-            own_trades, own_moves = trades.get(wheel.id, []), moves.get(wheel.id, [])
-            holdings = replay(own_trades, own_moves)
-            ledgers.append(
-                _Ledger(wheel=wheel, trades=own_trades, moves=own_moves, holdings=holdings)
-            )
-        return ledgers
+        return Ledger(wheel=wheel, trades=trades, moves=moves, holdings=replay(trades, moves))
 
     async def _store_state(
         self, uow: UnitOfWork, wheel: Wheel, holdings: Holdings, now: datetime
@@ -651,7 +622,7 @@ class Bookkeeping:
             raise ConflictError(f"the {wheel.symbol} wheel is archived; open a new wheel instead")
 
     @staticmethod
-    def _require_open(ledger: _Ledger, trade: Trade, action: Action) -> None:
+    def _require_open(ledger: Ledger, trade: Trade, action: Action) -> None:
         require(ledger.wheel.state, action)
         if not trade.is_open:
             raise ConflictError(
@@ -660,7 +631,7 @@ class Bookkeeping:
             )
 
     @staticmethod
-    def _view(ledger: _Ledger) -> WheelView:
+    def _view(ledger: Ledger) -> WheelView:
         return WheelView.of(ledger.wheel, ledger.holdings, ledger.trades)
 
 

@@ -270,8 +270,7 @@ class WheelService(Monitoring):
     ) -> list[_Book]:
         if portfolio_id is not None:
             await self._portfolio(uow, portfolio_id)
-        wheels = await uow.wheels.list(portfolio_id=portfolio_id, active=active)
-        ledgers = await self._ledgers(uow, wheels, TradeQuery(portfolio_id=portfolio_id))
+        ledgers = await self._histories.ledgers(uow, portfolio_id=portfolio_id, active=active)
         return [_Book(wheel=one.wheel, trades=one.trades, holdings=one.holdings) for one in ledgers]
 
     async def _option_mark(self, trade: Trade) -> Decimal | None:

@@ -10,6 +10,7 @@ are assigned on add — and pass the same contract suites
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -154,6 +155,29 @@ class FakeWheelRepository(_Repository):
             and (symbol is None or w.symbol == symbol)
             and (active is None or w.active == active)
         ]
+
+    async def revisions(
+        self,
+        *,
+        portfolio_id: int | None = None,
+        symbol: str | None = None,
+        active: bool | None = None,
+    ) -> dict[int, int]:
+        """A fingerprint of each wheel's row, trades and share moves: it changes with any
+        of them, and equal fingerprints mean equal histories, which is all a revision
+        promises (the SQL adapter counts changes instead)."""
+        wheels = await self.list(portfolio_id=portfolio_id, symbol=symbol, active=active)
+        history: dict[int, list[msgspec.Struct]] = {}
+        for table in ("trades", "share_moves"):
+            for _, row in sorted(self._tables[table].rows.items()):
+                history.setdefault(row.wheel_id, []).append(row)  # type: ignore[attr-defined]
+        revisions = {}
+        for wheel in wheels:
+            assert wheel.id is not None
+            content = msgspec.json.encode([wheel, *history.get(wheel.id, [])])
+            digest = hashlib.blake2b(content, digest_size=8).digest()
+            revisions[wheel.id] = int.from_bytes(digest, "big")
+        return revisions
 
     async def update(self, wheel: Wheel) -> None:
         self._put(wheel)
