@@ -310,7 +310,11 @@ class UnitOfWork(Protocol):
 class UnitOfWorkFactory(Protocol):
     """Each use case opens a fresh unit of work, so concurrent callers never share one."""
 
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work. ``read_only=True`` promises to write nothing: such a unit
+        of work never waits for a writer (it reads the last committed state) and
+        refuses ``commit()`` with ``RuntimeError``."""
+        ...
 
 
 class MarketData(Protocol):

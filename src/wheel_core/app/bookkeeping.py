@@ -70,6 +70,10 @@ class Bookkeeping:
         self._clock = clock
         self._histories = WheelHistories()
 
+    def _read(self) -> UnitOfWork:
+        """A unit of work for a use case that only reads: it never waits for a writer."""
+        return self._uow(read_only=True)
+
     def _now(self, given: datetime | None = None) -> datetime:
         return as_utc(given) if given is not None else as_utc(self._clock.now())
 
@@ -111,15 +115,15 @@ class Bookkeeping:
             return portfolio
 
     async def list_portfolios(self) -> list[Portfolio]:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             return await uow.portfolios.list()
 
     async def get_portfolio(self, portfolio_id: int) -> Portfolio:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             return await self._portfolio(uow, portfolio_id)
 
     async def get_portfolio_by_name(self, name: str) -> Portfolio:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             portfolio = await uow.portfolios.get_by_name(name.strip())
             if portfolio is None:
                 raise NotFoundError("portfolio", name)
@@ -169,7 +173,7 @@ class Bookkeeping:
             await uow.commit()
 
     async def portfolio_summary(self, portfolio_id: int) -> PortfolioSummary:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             portfolio = await self._portfolio(uow, portfolio_id)
             ledgers = await self._histories.ledgers(uow, portfolio_id=portfolio_id)
             wheels = [ledger.wheel for ledger in ledgers]
@@ -235,13 +239,13 @@ class Bookkeeping:
             return WheelView.of(wheel, holdings, [])
 
     async def get_wheel(self, wheel_id: int) -> WheelView:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             return self._view(await self._ledger(uow, wheel_id))
 
     async def find_wheel(self, symbol: str, portfolio_id: int | None = None) -> WheelView:
         """The active wheel on ``symbol`` in a portfolio (the default one if not given)."""
         symbol = normalize_symbol(symbol)
-        async with self._uow() as uow:
+        async with self._read() as uow:
             if portfolio_id is None:
                 portfolio = await self._default_portfolio(uow)
             else:
@@ -259,7 +263,7 @@ class Bookkeeping:
         symbol: str | None = None,
         active: bool | None = True,
     ) -> list[WheelView]:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             ticker = normalize_symbol(symbol) if symbol else None
             ledgers = await self._histories.ledgers(
                 uow, portfolio_id=portfolio_id, symbol=ticker, active=active
@@ -298,7 +302,7 @@ class Bookkeeping:
             await uow.commit()
 
     async def wheel_history(self, wheel_id: int) -> WheelHistory:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             ledger = await self._ledger(uow, wheel_id)
             return WheelHistory(
                 wheel=self._view(ledger),
@@ -314,7 +318,7 @@ class Bookkeeping:
         )
 
     async def sell_shares(self, wheel_id: int, command: SellShares) -> WheelView:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             shares = (await self._ledger(uow, wheel_id)).holdings.shares
         return await self._add_share_move(
             wheel_id, ShareMoveKind.SOLD, shares, command.price, command.at, fees=command.fees
@@ -353,12 +357,12 @@ class Bookkeeping:
             return TradeView.of(trade)
 
     async def get_trade(self, trade_id: int) -> TradeView:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             return TradeView.of(await self._trade(uow, trade_id))
 
     async def list_trades(self, query: TradeQuery | None = None) -> Page[TradeView]:
         query = ticker_query(query or TradeQuery())
-        async with self._uow() as uow:
+        async with self._read() as uow:
             trades = await uow.trades.list(query)
             total = await uow.trades.count(query)
             return Page(

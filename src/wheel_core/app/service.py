@@ -113,7 +113,7 @@ class WheelService(Monitoring):
 
     async def position_status(self, wheel_id: int) -> PositionView:
         """Where one wheel stands now; market failures raise ``MarketDataError``."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             book = await self._book(uow, wheel_id)
         return await self._position(book)
 
@@ -146,14 +146,14 @@ class WheelService(Monitoring):
 
     async def list_snapshots(self, query: SnapshotQuery | None = None) -> Page[Snapshot]:
         query = ticker_query(query or SnapshotQuery())
-        async with self._uow() as uow:
+        async with self._read() as uow:
             items = await uow.snapshots.list(query)
             total = await uow.snapshots.count(query)
         return Page(items=items, total=total, offset=query.offset, limit=query.limit)
 
     async def latest_snapshots(self, *, portfolio_id: int | None = None) -> list[Snapshot]:
         """The most recent snapshot of each wheel."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             every = await uow.snapshots.list(SnapshotQuery(portfolio_id=portfolio_id))
         latest: dict[int, Snapshot] = {}
         for snapshot in every:
@@ -175,7 +175,7 @@ class WheelService(Monitoring):
         With ``with_prices`` open positions are marked to market; a position
         whose price cannot be fetched is counted in ``unpriced_positions``.
         """
-        async with self._uow() as uow:
+        async with self._read() as uow:
             if wheel_id is not None:
                 books = [await self._book(uow, wheel_id)]
             else:
@@ -185,7 +185,7 @@ class WheelService(Monitoring):
 
     async def pnl_history(self, query: SnapshotQuery | None = None) -> list[PnlPoint]:
         """Realized and unrealized P&L per day, from the daily snapshots."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             snapshots = await uow.snapshots.list(
                 msgspec.structs.replace(
                     ticker_query(query or SnapshotQuery()), offset=0, limit=None
@@ -195,12 +195,12 @@ class WheelService(Monitoring):
 
     async def roll_chains(self, wheel_id: int) -> list[ChainPnl]:
         """P&L per roll chain: a roll is judged by its whole chain, leg by leg."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             book = await self._book(uow, wheel_id)
         return chain_pnl(book.trades)
 
     async def export_trades_csv(self, query: TradeQuery | None = None) -> Iterator[str]:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             trades = await uow.trades.list(ticker_query(query or TradeQuery()))
         return trades_csv(trades)
 
@@ -223,7 +223,7 @@ class WheelService(Monitoring):
 
         Missing or stale market data gives a refusal inside the answer, saying why.
         """
-        async with self._uow() as uow:
+        async with self._read() as uow:
             book = await self._book(uow, wheel_id)
         return await self._recommend(book, allow_below_cost_basis, max_dte)
 
@@ -232,7 +232,7 @@ class WheelService(Monitoring):
     ) -> list[WheelRecommendation]:
         """Recommendations for some wheels, or every active idle/holding wheel;
         a wheel that fails is reported with its error and the others go on."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             if wheel_ids is None:
                 books = [
                     b
@@ -292,7 +292,7 @@ class WheelService(Monitoring):
         """Every active wheel with its position (with ``open_options_only``, only the
         wheels with an open option); a wheel whose market data fails is reported in the
         failures and the others go on."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             books = await self._books(uow, portfolio_id=portfolio_id, active=True)
         if open_options_only:
             books = [book for book in books if book.holdings.open_trade is not None]

@@ -127,6 +127,18 @@ class StorageContract:
         async with uow_factory() as uow:
             assert await uow.portfolios.get_by_name("undone") is None
 
+    async def test_a_read_only_unit_of_work_reads_and_refuses_to_commit(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            await uow.commit()
+        assert portfolio.id is not None
+        async with uow_factory(read_only=True) as uow:
+            assert await uow.portfolios.get(portfolio.id) == portfolio
+            with pytest.raises(RuntimeError, match="read-only"):
+                await uow.commit()
+
     async def test_portfolio_names_are_unique(self, uow_factory: UnitOfWorkFactory) -> None:
         async with uow_factory() as uow:
             await _portfolio(uow, "dup")

@@ -461,8 +461,9 @@ class FakeSettingRepository:
 class InMemoryUnitOfWork:
     """A transaction over an :class:`InMemoryStore`: work on a copy, publish it on commit."""
 
-    def __init__(self, store: InMemoryStore) -> None:
+    def __init__(self, store: InMemoryStore, *, read_only: bool = False) -> None:
         self._store = store
+        self.read_only = read_only
         self._working: dict[str, _Table] = {}
         self._settings: dict[str, str] = {}
 
@@ -491,6 +492,8 @@ class InMemoryUnitOfWork:
         await self.rollback()
 
     async def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self._store.tables = copy.deepcopy(self._working)
         self._store.settings = dict(self._settings)
         self._store.commits += 1
@@ -506,8 +509,8 @@ class InMemoryUnitOfWorkFactory:
     def __init__(self, store: InMemoryStore | None = None) -> None:
         self.store = store or InMemoryStore()
 
-    def __call__(self) -> InMemoryUnitOfWork:
-        return InMemoryUnitOfWork(self.store)
+    def __call__(self, *, read_only: bool = False) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.store, read_only=read_only)
 
 
 class FakeClock:
