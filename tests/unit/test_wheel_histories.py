@@ -83,7 +83,9 @@ async def test_unchanged_wheels_are_not_loaded_again(
     await open_wheels(service, SYMBOLS)
     first = await service.list_wheels()
     counting.reads = 0
-    assert await service.list_wheels() == first
+    again = await service.list_wheels()
+    assert again == first
+    assert all(a is b for a, b in zip(again, first, strict=True))  # views built once
     assert counting.reads == 0
 
 

@@ -265,10 +265,9 @@ class Bookkeeping:
     ) -> list[WheelView]:
         async with self._read() as uow:
             ticker = normalize_symbol(symbol) if symbol else None
-            ledgers = await self._histories.ledgers(
+            return await self._histories.views(
                 uow, portfolio_id=portfolio_id, symbol=ticker, active=active
             )
-            return [self._view(ledger) for ledger in ledgers]
 
     async def update_wheel(self, wheel_id: int, command: UpdateWheel) -> WheelView:
         async with self._uow() as uow:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import msgspec
 
+from wheel_core.app.views import WheelView
 from wheel_core.domain.entities import ShareMove, Trade, Wheel
 from wheel_core.domain.lifecycle import Holdings, replay
 from wheel_core.ports import TradeQuery, UnitOfWork
@@ -37,12 +38,23 @@ class Ledger(msgspec.Struct):
     holdings: Holdings
 
 
+class _Kept:
+    """One wheel's ledger at one revision, and its view once asked for."""
+
+    __slots__ = ("ledger", "revision", "view")
+
+    def __init__(self, revision: int, ledger: Ledger) -> None:
+        self.revision = revision
+        self.ledger = ledger
+        self.view: WheelView | None = None
+
+
 class WheelHistories:
     """See the module docstring. ``max_wheels`` bounds the memory kept: past it, the
     kept ledgers are dropped and rebuilt on demand."""
 
     def __init__(self, max_wheels: int = 10_000) -> None:
-        self._kept: dict[int, tuple[int, Ledger]] = {}
+        self._kept: dict[int, _Kept] = {}
         self._max_wheels = max_wheels
 
     def __len__(self) -> int:
@@ -61,15 +73,44 @@ class WheelHistories:
     ) -> list[Ledger]:
         """The ledgers of the wheels ``uow.wheels.list`` would return for these filters,
         in the same order (by id)."""
+        kept = await self._entries(uow, portfolio_id, symbol, active)
+        return [entry.ledger for entry in kept]
+
+    async def views(
+        self,
+        uow: UnitOfWork,
+        *,
+        portfolio_id: int | None = None,
+        symbol: str | None = None,
+        active: bool | None = None,
+    ) -> list[WheelView]:
+        """:meth:`ledgers` as :class:`~wheel_core.app.views.WheelView`\\ s, each built once
+        per revision (a view sums the wheel's trades: for 30 wheels that was most of
+        listing them)."""
+        views = []
+        for entry in await self._entries(uow, portfolio_id, symbol, active):
+            if entry.view is None:
+                ledger = entry.ledger
+                entry.view = WheelView.of(ledger.wheel, ledger.holdings, ledger.trades)
+            views.append(entry.view)
+        return views
+
+    async def _entries(
+        self,
+        uow: UnitOfWork,
+        portfolio_id: int | None,
+        symbol: str | None,
+        active: bool | None,
+    ) -> list[_Kept]:
         revisions = await uow.wheels.revisions(
             portfolio_id=portfolio_id, symbol=symbol, active=active
         )
-        found: dict[int, Ledger] = {}
+        found: dict[int, _Kept] = {}
         stale: list[int] = []
         for wheel_id, revision in revisions.items():
             kept = self._kept.get(wheel_id)
-            if kept is not None and kept[0] == revision:
-                found[wheel_id] = kept[1]
+            if kept is not None and kept.revision == revision:
+                found[wheel_id] = kept
             else:
                 stale.append(wheel_id)
         if stale:
@@ -77,8 +118,7 @@ class WheelHistories:
             if len(self._kept) + len(loaded) > self._max_wheels:
                 self._kept.clear()
             for wheel_id, ledger in loaded.items():
-                self._kept[wheel_id] = (revisions[wheel_id], ledger)
-            found.update(loaded)
+                found[wheel_id] = self._kept[wheel_id] = _Kept(revisions[wheel_id], ledger)
         return [found[wheel_id] for wheel_id in revisions if wheel_id in found]
 
 
