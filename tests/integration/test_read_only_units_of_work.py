@@ -72,3 +72,36 @@ async def test_an_open_reader_does_not_hold_off_a_writer_of_another_process(
     finally:
         await server.dispose()
         await cli.dispose()
+
+
+async def test_a_connection_goes_back_to_the_pool_with_nothing_held(tmp_path: Path) -> None:
+    """The pool does not roll back on return (one round trip fewer per request), so the
+    connection must come back clean however it was left: an uncommitted write and a
+    failed unit of work both release the file's write lock and leave no trace."""
+    path = tmp_path / "pool.db"
+    server, cli = create_engine(path), create_engine(path)
+    await upgrade(server)
+    factory = SqlUnitOfWorkFactory(server)
+    try:
+        async with server.connect() as connection:  # a write, never committed
+            await connection.exec_driver_sql("UPDATE portfolios SET description = 'lost'")
+        try:
+            async with factory() as uow:
+                await uow.portfolios.add(Portfolio(name="failed", created_at=T0))
+                raise RuntimeError("the use case fails")
+        except RuntimeError:
+            pass
+
+        async def write_elsewhere() -> None:  # would wait on a lock left held
+            async with SqlUnitOfWorkFactory(cli)() as uow:
+                await uow.portfolios.add(Portfolio(name="from-cli", created_at=T0))
+                await uow.commit()
+
+        await asyncio.wait_for(write_elsewhere(), GUARD)
+        async with factory(read_only=True) as uow:
+            portfolios = await uow.portfolios.list()
+        assert [p.name for p in portfolios] == ["default", "from-cli"]
+        assert {p.description for p in portfolios} == {""}
+    finally:
+        await server.dispose()
+        await cli.dispose()

@@ -59,6 +59,11 @@ def create_engine(path_or_url: str | Path | None = None, **options: Any) -> Asyn
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    if make_url(url).get_backend_name() == "sqlite":
+        # Every connection goes back to the pool with its transaction ended: SQLAlchemy's
+        # Connection rolls back whatever it began when it closes. The pool's own rollback
+        # on return would be a second round trip to aiosqlite's thread per request.
+        options.setdefault("pool_reset_on_return", None)
     engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
