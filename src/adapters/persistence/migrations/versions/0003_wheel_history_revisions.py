@@ -70,14 +70,17 @@ def _sqlite_triggers() -> list[tuple[str, str]]:
     return triggers
 
 
-_POSTGRES_FUNCTIONS = """
+_POSTGRES_FUNCTIONS = (
+    # One statement per execute: asyncpg prepares each, and a prepared statement holds one.
+    """
 CREATE FUNCTION wheel_revision_stamp() RETURNS trigger AS $$
 BEGIN
     UPDATE revision_counter SET value = value + 1 WHERE id = 1 RETURNING value
         INTO NEW.revision;
     RETURN NEW;
-END $$ LANGUAGE plpgsql;
-
+END $$ LANGUAGE plpgsql
+""",
+    """
 CREATE FUNCTION wheel_revision_touch() RETURNS trigger AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
@@ -87,14 +90,16 @@ BEGIN
         UPDATE wheels SET revision = revision WHERE id = NEW.wheel_id;
     END IF;
     RETURN NULL;
-END $$ LANGUAGE plpgsql;
-"""
+END $$ LANGUAGE plpgsql
+""",
+)
 
 
 def create_triggers() -> None:
     """The triggers (and on PostgreSQL their functions); the column and counter exist."""
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(_POSTGRES_FUNCTIONS)
+        for function in _POSTGRES_FUNCTIONS:
+            op.execute(function)
         op.execute(
             "CREATE TRIGGER wheels_revision BEFORE INSERT OR UPDATE ON wheels "
             "FOR EACH ROW EXECUTE FUNCTION wheel_revision_stamp()"
