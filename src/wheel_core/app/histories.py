@@ -13,6 +13,10 @@ it returns is one consistent snapshot of the store.
 
 The ledgers handed out are shared between callers: treat them as read-only. Use
 cases that change a wheel load their own (``Bookkeeping._ledger``).
+
+Revisions only grow while the store is the same store: a database file replaced
+under a running process (an older backup copied back) can hand out revisions
+already seen, so restart the server after restoring a file by hand.
 """
 
 from __future__ import annotations
