@@ -161,6 +161,20 @@ class WheelRepository(Protocol):
         """Wheels ordered by id."""
         ...
 
+    async def revisions(
+        self,
+        *,
+        portfolio_id: int | None = None,
+        symbol: str | None = None,
+        active: bool | None = None,
+    ) -> dict[int, int]:
+        """Each wheel ``list`` would return (same filters, same order) → its history's
+        revision: a number that is different after the wheel, one of its trades or one
+        of its share moves was added, changed or deleted, by any unit of work or any
+        process. Equal revisions of one wheel id mean an equal history, so a replayed
+        history may be kept for as long as its revision stays the same."""
+        ...
+
     async def update(self, wheel: Wheel) -> None: ...
     async def delete(self, wheel_id: int) -> None: ...
 
@@ -317,7 +331,11 @@ class UnitOfWork(Protocol):
 class UnitOfWorkFactory(Protocol):
     """Each use case opens a fresh unit of work, so concurrent callers never share one."""
 
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work. ``read_only=True`` promises to write nothing: such a unit
+        of work never waits for a writer (it reads the last committed state) and
+        refuses ``commit()`` with ``RuntimeError``."""
+        ...
 
 
 class MarketData(Protocol):

@@ -3,11 +3,13 @@
 SQLite is the embedded default, in the platform's user data directory. Every
 connection turns on foreign keys, WAL (readers never block the writer), a
 busy timeout, and ``synchronous=FULL`` (a committed trade survives a crash
-of the process or the machine). Every transaction starts with ``BEGIN
-IMMEDIATE``: a use case reads and then writes, and a deferred transaction
-that tries to upgrade after another writer committed fails at once with
-"database is locked" — immediate transactions queue on the busy timeout
-instead. Any other URL (``postgresql+asyncpg://…``) is passed through
+of the process or the machine). Every writing transaction starts with
+``BEGIN IMMEDIATE``: a use case reads and then writes, and a deferred
+transaction that tries to upgrade after another writer committed fails at
+once with "database is locked" — immediate transactions queue on the busy
+timeout instead. A connection marked ``READ_ONLY`` (a read-only unit of work)
+begins deferred: it never writes, so it never upgrades, and in WAL mode it
+never waits. Any other URL (``postgresql+asyncpg://…``) is passed through
 untouched.
 """
 
@@ -24,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 APP_NAME = "wheel-strategy"
 DB_FILENAME = "wheel_strategy.db"
 BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "wheel_strategy_read_only"
+"""The execution option of a connection that only reads: its transactions begin deferred."""
 
 
 def default_database_path() -> Path:
@@ -55,6 +59,11 @@ def create_engine(path_or_url: str | Path | None = None, **options: Any) -> Asyn
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    if make_url(url).get_backend_name() == "sqlite":
+        # Every connection goes back to the pool with its transaction ended: SQLAlchemy's
+        # Connection rolls back whatever it began when it closes. The pool's own rollback
+        # on return would be a second round trip to aiosqlite's thread per request.
+        options.setdefault("pool_reset_on_return", None)
     engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
@@ -77,4 +86,5 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -15,6 +15,7 @@ opportunities.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -72,6 +73,8 @@ wheels = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("legacy_id", Integer, nullable=True, unique=True),
+    # Kept by triggers (migration 0003) from ``revision_counter``: never written here.
+    Column("revision", BigInteger, nullable=False, server_default="0"),
     Index(None, "portfolio_id", "symbol"),
 )
 
@@ -216,3 +219,12 @@ settings = Table(
 """Settings changed at run time, as JSON text under namespaced keys:
 ``app.*`` for the application, ``job.<name>`` for scheduler jobs,
 ``plugin.<name>`` for plugins."""
+
+
+revision_counter = Table(
+    "revision_counter",
+    metadata,
+    # One row (id 1): the last revision handed to a wheel history (see migration 0003).
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("value", BigInteger, nullable=False),
+)

@@ -12,6 +12,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.persistence.database import READ_ONLY
 from adapters.persistence.repositories import (
     SqlAlertRepository,
     SqlJobRunRepository,
@@ -27,9 +28,12 @@ from adapters.persistence.repositories import (
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: AsyncEngine, turn: asyncio.Lock | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, turn: asyncio.Lock | None = None, *, read_only: bool = False
+    ) -> None:
         self._engine = engine
-        self._turn = turn
+        self._turn = None if read_only else turn
+        self.read_only = read_only
         self._connection: AsyncConnection | None = None
 
     async def __aenter__(self) -> Self:
@@ -39,6 +43,9 @@ class SqlUnitOfWork:
             await self._turn.acquire()
         try:
             connection = await self._engine.connect()
+            if self.read_only:
+                # A deferred BEGIN (see database.py): a reader on a WAL file never waits.
+                await connection.execution_options(**{READ_ONLY: True})
         except BaseException:
             self._release()
             raise
@@ -84,6 +91,8 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         """Make this transaction's writes durable; further work starts a new transaction."""
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         await self._require().commit()
 
     async def rollback(self) -> None:
@@ -94,16 +103,19 @@ class SqlUnitOfWorkFactory:
     """Hands out units of work over one engine (and its connection pool).
 
     On SQLite, units of work from one factory take turns on an ``asyncio.Lock``: every
-    transaction there is ``BEGIN IMMEDIATE`` (one writer at a time), and a transaction
-    that finds the file locked retries in SQLite's busy handler with sleeps of up to
-    100 ms. Queueing in the process instead hands the file over the moment it is free,
-    which is what keeps a busy server's tail latency in milliseconds. Other processes
-    (the CLI in direct mode) still meet the file lock and its busy timeout.
+    writing transaction there is ``BEGIN IMMEDIATE`` (one writer at a time), and a
+    transaction that finds the file locked retries in SQLite's busy handler with sleeps
+    of up to 100 ms. Queueing in the process instead hands the file over the moment it
+    is free, which is what keeps a busy server's tail latency in milliseconds. Other
+    processes (the CLI in direct mode) still meet the file lock and its busy timeout.
+
+    Read-only units of work skip the queue: their transaction is a deferred ``BEGIN``
+    that only ever reads, and in WAL mode readers and the writer do not block each other.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
-    def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self._turn)
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, self._turn, read_only=read_only)

@@ -33,6 +33,7 @@ from wheel_core.app.commands import (
     UpdatePortfolio,
     UpdateWheel,
 )
+from wheel_core.app.histories import Ledger, WheelHistories
 from wheel_core.app.views import Page, PortfolioSummary, TradeView, WheelHistory, WheelView
 from wheel_core.domain.checks import as_utc, normalize_symbol
 from wheel_core.domain.entities import DEFAULT_PORTFOLIO, Portfolio, ShareMove, Trade, Wheel
@@ -49,16 +50,6 @@ from wheel_core.domain.rules import (
     expiry_outcome,
 )
 from wheel_core.ports import Clock, SnapshotQuery, TradeQuery, UnitOfWork, UnitOfWorkFactory
-
-
-class _Ledger(msgspec.Struct):
-    """A wheel loaded with its full history, inside one unit of work."""
-
-    wheel: Wheel
-    trades: list[Trade]
-    moves: list[ShareMove]
-    holdings: Holdings
-
 
 Q = TypeVar("Q", TradeQuery, SnapshotQuery)
 
@@ -77,6 +68,11 @@ class Bookkeeping:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
+        self._histories = WheelHistories()
+
+    def _read(self) -> UnitOfWork:
+        """A unit of work for a use case that only reads: it never waits for a writer."""
+        return self._uow(read_only=True)
 
     def _now(self, given: datetime | None = None) -> datetime:
         return as_utc(given) if given is not None else as_utc(self._clock.now())
@@ -119,15 +115,15 @@ class Bookkeeping:
             return portfolio
 
     async def list_portfolios(self) -> list[Portfolio]:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             return await uow.portfolios.list()
 
     async def get_portfolio(self, portfolio_id: int) -> Portfolio:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             return await self._portfolio(uow, portfolio_id)
 
     async def get_portfolio_by_name(self, name: str) -> Portfolio:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             portfolio = await uow.portfolios.get_by_name(name.strip())
             if portfolio is None:
                 raise NotFoundError("portfolio", name)
@@ -177,10 +173,10 @@ class Bookkeeping:
             await uow.commit()
 
     async def portfolio_summary(self, portfolio_id: int) -> PortfolioSummary:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             portfolio = await self._portfolio(uow, portfolio_id)
-            wheels = await uow.wheels.list(portfolio_id=portfolio_id)
-            ledgers = await self._ledgers(uow, wheels, TradeQuery(portfolio_id=portfolio_id))
+            ledgers = await self._histories.ledgers(uow, portfolio_id=portfolio_id)
+            wheels = [ledger.wheel for ledger in ledgers]
             trades = [trade for ledger in ledgers for trade in ledger.trades]
             share_gain = sum(
                 (ledger.holdings.realized_share_gain for ledger in ledgers), Decimal(0)
@@ -243,13 +239,13 @@ class Bookkeeping:
             return WheelView.of(wheel, holdings, [])
 
     async def get_wheel(self, wheel_id: int) -> WheelView:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             return self._view(await self._ledger(uow, wheel_id))
 
     async def find_wheel(self, symbol: str, portfolio_id: int | None = None) -> WheelView:
         """The active wheel on ``symbol`` in a portfolio (the default one if not given)."""
         symbol = normalize_symbol(symbol)
-        async with self._uow() as uow:
+        async with self._read() as uow:
             if portfolio_id is None:
                 portfolio = await self._default_portfolio(uow)
             else:
@@ -267,11 +263,11 @@ class Bookkeeping:
         symbol: str | None = None,
         active: bool | None = True,
     ) -> list[WheelView]:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             ticker = normalize_symbol(symbol) if symbol else None
-            wheels = await uow.wheels.list(portfolio_id=portfolio_id, symbol=ticker, active=active)
-            covering = TradeQuery(portfolio_id=portfolio_id, symbol=ticker)
-            return [self._view(ledger) for ledger in await self._ledgers(uow, wheels, covering)]
+            return await self._histories.views(
+                uow, portfolio_id=portfolio_id, symbol=ticker, active=active
+            )
 
     async def update_wheel(self, wheel_id: int, command: UpdateWheel) -> WheelView:
         async with self._uow() as uow:
@@ -305,7 +301,7 @@ class Bookkeeping:
             await uow.commit()
 
     async def wheel_history(self, wheel_id: int) -> WheelHistory:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             ledger = await self._ledger(uow, wheel_id)
             return WheelHistory(
                 wheel=self._view(ledger),
@@ -321,7 +317,7 @@ class Bookkeeping:
         )
 
     async def sell_shares(self, wheel_id: int, command: SellShares) -> WheelView:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             shares = (await self._ledger(uow, wheel_id)).holdings.shares
         return await self._add_share_move(
             wheel_id, ShareMoveKind.SOLD, shares, command.price, command.at, fees=command.fees
@@ -360,12 +356,12 @@ class Bookkeeping:
             return TradeView.of(trade)
 
     async def get_trade(self, trade_id: int) -> TradeView:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             return TradeView.of(await self._trade(uow, trade_id))
 
     async def list_trades(self, query: TradeQuery | None = None) -> Page[TradeView]:
         query = ticker_query(query or TradeQuery())
-        async with self._uow() as uow:
+        async with self._read() as uow:
             trades = await uow.trades.list(query)
             total = await uow.trades.count(query)
             return Page(
@@ -559,35 +555,13 @@ class Bookkeeping:
             ledger.holdings = holdings
             return self._view(ledger)
 
-    async def _ledger(self, uow: UnitOfWork, wheel_id: int) -> _Ledger:
+    async def _ledger(self, uow: UnitOfWork, wheel_id: int) -> Ledger:
         wheel = await uow.wheels.get(wheel_id)
         if wheel is None:
             raise NotFoundError("wheel", wheel_id)
         trades = await uow.trades.list(TradeQuery(wheel_id=wheel_id))
         moves = await uow.share_moves.list_for_wheel(wheel_id)
-        return _Ledger(wheel=wheel, trades=trades, moves=moves, holdings=replay(trades, moves))
-
-    @staticmethod
-    async def _ledgers(uow: UnitOfWork, wheels: list[Wheel], covering: TradeQuery) -> list[_Ledger]:
-        """The ledgers of many wheels in two queries whatever their number (one round trip
-        per wheel made a list of 30 wheels cost 90). ``covering`` selects at least every
-        trade of ``wheels``; trades of other wheels are ignored."""
-        trades: dict[int, list[Trade]] = {}
-        for trade in await uow.trades.list(covering):
-            trades.setdefault(trade.wheel_id, []).append(trade)
-        moves: dict[int, list[ShareMove]] = {}
-        ids = [wheel.id for wheel in wheels if wheel.id is not None]
-        for move in await uow.share_moves.list_for_wheels(ids):
-            moves.setdefault(move.wheel_id, []).append(move)
-        ledgers = []
-        for wheel in wheels:
-            assert wheel.id is not None
-            own_trades, own_moves = trades.get(wheel.id, []), moves.get(wheel.id, [])
-            holdings = replay(own_trades, own_moves)
-            ledgers.append(
-                _Ledger(wheel=wheel, trades=own_trades, moves=own_moves, holdings=holdings)
-            )
-        return ledgers
+        return Ledger(wheel=wheel, trades=trades, moves=moves, holdings=replay(trades, moves))
 
     async def _store_state(
         self, uow: UnitOfWork, wheel: Wheel, holdings: Holdings, now: datetime
@@ -651,7 +625,7 @@ class Bookkeeping:
             raise ConflictError(f"the {wheel.symbol} wheel is archived; open a new wheel instead")
 
     @staticmethod
-    def _require_open(ledger: _Ledger, trade: Trade, action: Action) -> None:
+    def _require_open(ledger: Ledger, trade: Trade, action: Action) -> None:
         require(ledger.wheel.state, action)
         if not trade.is_open:
             raise ConflictError(
@@ -660,7 +634,7 @@ class Bookkeeping:
             )
 
     @staticmethod
-    def _view(ledger: _Ledger) -> WheelView:
+    def _view(ledger: Ledger) -> WheelView:
         return WheelView.of(ledger.wheel, ledger.holdings, ledger.trades)
 
 

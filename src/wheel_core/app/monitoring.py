@@ -124,7 +124,7 @@ class Monitoring(Bookkeeping):
         """Quote every distinct symbol of the active wheels, so the provider's cache is warm
         when a trader or a job asks; a symbol that fails is reported and the rest go on."""
         as_of = self._now()
-        async with self._uow() as uow:
+        async with self._read() as uow:
             wheels = await uow.wheels.list(active=True)
         symbols = sorted({wheel.symbol for wheel in wheels})
         market = self._require_market()
@@ -207,13 +207,13 @@ class Monitoring(Bookkeeping):
     async def list_alerts(self, query: AlertQuery | None = None) -> Page[Alert]:
         """Alerts newest first, filtered; ``total`` counts every match."""
         query = query or AlertQuery()
-        async with self._uow() as uow:
+        async with self._read() as uow:
             items = await uow.alerts.search(query)
             total = await uow.alerts.count(query)
         return Page(items=items, total=total, offset=query.offset, limit=query.limit)
 
     async def get_alert(self, alert_id: int) -> Alert:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             return await _alert(uow, alert_id)
 
     async def acknowledge_alert(self, alert_id: int) -> Alert:
@@ -230,7 +230,7 @@ class Monitoring(Bookkeeping):
 
     async def watchlist(self) -> list[WatchlistEntry]:
         """The watched symbols, alphabetically."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             return await uow.watchlist.list()
 
     async def add_to_watchlist(self, command: AddToWatchlist) -> WatchlistEntry:
@@ -258,7 +258,7 @@ class Monitoring(Bookkeeping):
     async def scan_opportunities(self) -> OpportunityScan:
         """Recommend puts for the idle wheels and the watchlist and store each candidate as
         an opportunity, one per contract across scans; a symbol that fails is reported."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             wheels = await uow.wheels.list(active=True)
             watched = await uow.watchlist.list()
         targets = [
@@ -311,13 +311,13 @@ class Monitoring(Bookkeeping):
         query = query or OpportunityQuery()
         if query.symbol is not None:
             query = msgspec.structs.replace(query, symbol=normalize_symbol(query.symbol))
-        async with self._uow() as uow:
+        async with self._read() as uow:
             items = await uow.opportunities.search(query)
             total = await uow.opportunities.count(query)
         return Page(items=items, total=total, offset=query.offset, limit=query.limit)
 
     async def unread_opportunities(self) -> int:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             return await uow.opportunities.count(OpportunityQuery(unread_only=True))
 
     async def mark_opportunity_read(self, opportunity_id: int) -> Opportunity:

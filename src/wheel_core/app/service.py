@@ -116,7 +116,7 @@ class WheelService(Monitoring):
 
     async def position_status(self, wheel_id: int) -> PositionView:
         """Where one wheel stands now; market failures raise ``MarketDataError``."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             book = await self._book(uow, wheel_id)
         return await self._position(book)
 
@@ -149,14 +149,14 @@ class WheelService(Monitoring):
 
     async def list_snapshots(self, query: SnapshotQuery | None = None) -> Page[Snapshot]:
         query = ticker_query(query or SnapshotQuery())
-        async with self._uow() as uow:
+        async with self._read() as uow:
             items = await uow.snapshots.list(query)
             total = await uow.snapshots.count(query)
         return Page(items=items, total=total, offset=query.offset, limit=query.limit)
 
     async def latest_snapshots(self, *, portfolio_id: int | None = None) -> list[Snapshot]:
         """The most recent snapshot of each wheel."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             every = await uow.snapshots.list(SnapshotQuery(portfolio_id=portfolio_id))
         latest: dict[int, Snapshot] = {}
         for snapshot in every:
@@ -178,7 +178,7 @@ class WheelService(Monitoring):
         With ``with_prices`` open positions are marked to market; a position
         whose price cannot be fetched is counted in ``unpriced_positions``.
         """
-        async with self._uow() as uow:
+        async with self._read() as uow:
             if wheel_id is not None:
                 books = [await self._book(uow, wheel_id)]
             else:
@@ -188,7 +188,7 @@ class WheelService(Monitoring):
 
     async def pnl_history(self, query: SnapshotQuery | None = None) -> list[PnlPoint]:
         """Realized and unrealized P&L per day, from the daily snapshots."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             snapshots = await uow.snapshots.list(
                 msgspec.structs.replace(
                     ticker_query(query or SnapshotQuery()), offset=0, limit=None
@@ -198,12 +198,12 @@ class WheelService(Monitoring):
 
     async def roll_chains(self, wheel_id: int) -> list[ChainPnl]:
         """P&L per roll chain: a roll is judged by its whole chain, leg by leg."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             book = await self._book(uow, wheel_id)
         return chain_pnl(book.trades)
 
     async def export_trades_csv(self, query: TradeQuery | None = None) -> Iterator[str]:
-        async with self._uow() as uow:
+        async with self._read() as uow:
             trades = await uow.trades.list(ticker_query(query or TradeQuery()))
         return trades_csv(trades)
 
@@ -226,7 +226,7 @@ class WheelService(Monitoring):
 
         Missing or stale market data gives a refusal inside the answer, saying why.
         """
-        async with self._uow() as uow:
+        async with self._read() as uow:
             book = await self._book(uow, wheel_id)
         return await self._recommend(book, allow_below_cost_basis, max_dte)
 
@@ -235,7 +235,7 @@ class WheelService(Monitoring):
     ) -> list[WheelRecommendation]:
         """Recommendations for some wheels, or every active idle/holding wheel;
         a wheel that fails is reported with its error and the others go on."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             if wheel_ids is None:
                 books = [
                     b
@@ -273,8 +273,7 @@ class WheelService(Monitoring):
     ) -> list[_Book]:
         if portfolio_id is not None:
             await self._portfolio(uow, portfolio_id)
-        wheels = await uow.wheels.list(portfolio_id=portfolio_id, active=active)
-        ledgers = await self._ledgers(uow, wheels, TradeQuery(portfolio_id=portfolio_id))
+        ledgers = await self._histories.ledgers(uow, portfolio_id=portfolio_id, active=active)
         return [_Book(wheel=one.wheel, trades=one.trades, holdings=one.holdings) for one in ledgers]
 
     async def _option_mark(self, trade: Trade) -> Decimal | None:
@@ -296,7 +295,7 @@ class WheelService(Monitoring):
         """Every active wheel with its position (with ``open_options_only``, only the
         wheels with an open option); a wheel whose market data fails is reported in the
         failures and the others go on."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             books = await self._books(uow, portfolio_id=portfolio_id, active=True)
         if open_options_only:
             books = [book for book in books if book.holdings.open_trade is not None]

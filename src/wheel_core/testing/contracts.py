@@ -15,7 +15,7 @@ pytest-asyncio, so they run in strict mode too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -128,6 +128,18 @@ class StorageContract:
         async with uow_factory() as uow:
             assert await uow.portfolios.get_by_name("undone") is None
 
+    async def test_a_read_only_unit_of_work_reads_and_refuses_to_commit(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            await uow.commit()
+        assert portfolio.id is not None
+        async with uow_factory(read_only=True) as uow:
+            assert await uow.portfolios.get(portfolio.id) == portfolio
+            with pytest.raises(RuntimeError, match="read-only"):
+                await uow.commit()
+
     async def test_portfolio_names_are_unique(self, uow_factory: UnitOfWorkFactory) -> None:
         async with uow_factory() as uow:
             await _portfolio(uow, "dup")
@@ -210,6 +222,96 @@ class StorageContract:
         assert wheel.id is not None
         async with uow_factory() as uow:
             assert await uow.wheels.get(wheel.id) == wheel
+
+    async def test_wheel_revisions_change_with_every_change_to_a_history(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            one, two = await _portfolio(uow, "one"), await _portfolio(uow, "two")
+            assert one.id is not None and two.id is not None
+            wheel, other = await _wheel(uow, one.id, "AAPL"), await _wheel(uow, two.id, "KO")
+            archived = await _wheel(uow, one.id, "MSFT")
+            archived.active = False
+            await uow.wheels.update(archived)
+            await uow.commit()
+        assert wheel.id is not None and other.id is not None and archived.id is not None
+        ids = [wheel.id, other.id, archived.id]
+        wheel_id, other_id = wheel.id, other.id
+
+        async def revisions() -> dict[int, int]:
+            async with uow_factory() as uow:
+                return await uow.wheels.revisions()
+
+        async with uow_factory() as uow:
+            everything = await uow.wheels.revisions()
+            assert list(everything) == ids
+            assert list(await uow.wheels.revisions(portfolio_id=one.id)) == [wheel.id, archived.id]
+            assert list(await uow.wheels.revisions(symbol="KO")) == [other.id]
+            assert list(await uow.wheels.revisions(active=False)) == [archived.id]
+            assert list(await uow.wheels.revisions(active=True, portfolio_id=two.id)) == [other.id]
+        assert await revisions() == everything  # reading changes nothing
+
+        seen = [everything[wheel.id]]
+
+        async def changed(change: Callable[[UnitOfWork], Awaitable[object]]) -> None:
+            async with uow_factory() as uow:
+                await change(uow)
+                await uow.commit()
+            now = await revisions()
+            assert now[wheel_id] != seen[-1], "the changed wheel's revision must change"
+            assert now[other_id] == everything[other_id], "other wheels' revisions stay"
+            seen.append(now[wheel_id])
+
+        trade = _trade(wheel.id)
+
+        async def add_trade(uow: UnitOfWork) -> None:
+            nonlocal trade
+            trade = await uow.trades.add(trade)
+
+        await changed(add_trade)
+        trade.premium = Decimal("2.05")
+        await changed(lambda uow: uow.trades.update(trade))
+        move = ShareMove(
+            wheel_id=wheel.id, kind=ShareMoveKind.IMPORTED, quantity=100, price=Decimal(90), at=T0
+        )
+
+        async def add_move(uow: UnitOfWork) -> None:
+            nonlocal move
+            move = await uow.share_moves.add(move)
+
+        await changed(add_move)
+        assert move.id is not None and trade.id is not None
+        await changed(lambda uow: uow.share_moves.delete(move.id or 0))
+        await changed(lambda uow: uow.trades.delete(trade.id or 0))
+        wheel.capital = Decimal("12345.67")
+        await changed(lambda uow: uow.wheels.update(wheel))
+
+        async with uow_factory() as uow:  # not committed: nothing changed
+            await uow.trades.add(_trade(wheel.id))
+            wheel.capital = Decimal(1)
+            await uow.wheels.update(wheel)
+        assert (await revisions())[wheel.id] == seen[-1]
+
+    async def test_a_reused_wheel_id_never_meets_an_old_revision(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            portfolio = await _portfolio(uow)
+            assert portfolio.id is not None
+            wheel = await _wheel(uow, portfolio.id, "AAPL")
+            assert wheel.id is not None
+            trade = await uow.trades.add(_trade(wheel.id))
+            await uow.commit()
+            old = await uow.wheels.revisions()
+        async with uow_factory() as uow:
+            await uow.trades.delete(trade.id or 0)
+            await uow.wheels.delete(wheel.id)
+            again = await _wheel(uow, portfolio.id, "AAPL")
+            await uow.commit()
+            assert again.id is not None
+            now = await uow.wheels.revisions()
+        if again.id in old:
+            assert now[again.id] != old[again.id]
 
     async def test_trade_queries_filter_order_and_page(
         self, uow_factory: UnitOfWorkFactory

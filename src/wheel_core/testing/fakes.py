@@ -10,6 +10,7 @@ are assigned on add — and pass the same contract suites
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -154,6 +155,29 @@ class FakeWheelRepository(_Repository):
             and (symbol is None or w.symbol == symbol)
             and (active is None or w.active == active)
         ]
+
+    async def revisions(
+        self,
+        *,
+        portfolio_id: int | None = None,
+        symbol: str | None = None,
+        active: bool | None = None,
+    ) -> dict[int, int]:
+        """A fingerprint of each wheel's row, trades and share moves: it changes with any
+        of them, and equal fingerprints mean equal histories, which is all a revision
+        promises (the SQL adapter counts changes instead)."""
+        wheels = await self.list(portfolio_id=portfolio_id, symbol=symbol, active=active)
+        history: dict[int, list[msgspec.Struct]] = {}
+        for table in ("trades", "share_moves"):
+            for _, row in sorted(self._tables[table].rows.items()):
+                history.setdefault(row.wheel_id, []).append(row)  # type: ignore[attr-defined]
+        revisions = {}
+        for wheel in wheels:
+            assert wheel.id is not None
+            content = msgspec.json.encode([wheel, *history.get(wheel.id, [])])
+            digest = hashlib.blake2b(content, digest_size=8).digest()
+            revisions[wheel.id] = int.from_bytes(digest, "big")
+        return revisions
 
     async def update(self, wheel: Wheel) -> None:
         self._put(wheel)
@@ -458,8 +482,9 @@ class FakeSettingRepository:
 class InMemoryUnitOfWork:
     """A transaction over an :class:`InMemoryStore`: work on a copy, publish it on commit."""
 
-    def __init__(self, store: InMemoryStore) -> None:
+    def __init__(self, store: InMemoryStore, *, read_only: bool = False) -> None:
         self._store = store
+        self.read_only = read_only
         self._working: dict[str, _Table] = {}
         self._settings: dict[str, str] = {}
 
@@ -488,6 +513,8 @@ class InMemoryUnitOfWork:
         await self.rollback()
 
     async def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self._store.tables = copy.deepcopy(self._working)
         self._store.settings = dict(self._settings)
         self._store.commits += 1
@@ -503,8 +530,8 @@ class InMemoryUnitOfWorkFactory:
     def __init__(self, store: InMemoryStore | None = None) -> None:
         self.store = store or InMemoryStore()
 
-    def __call__(self) -> InMemoryUnitOfWork:
-        return InMemoryUnitOfWork(self.store)
+    def __call__(self, *, read_only: bool = False) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.store, read_only=read_only)
 
 
 class FakeClock:
