@@ -28,6 +28,7 @@ from adapters.scheduler.schedules import JobSchedule
 from adapters.scheduler.views import PluginUpdate
 from adapters.settings import JobOverride, convert
 from wheel_core.domain.entities import JobRun
+from wheel_core.domain.errors import ValidationError
 from wheel_core.testing.fakes import FakeClock
 
 NOW = ny(2026, 11, 24, 11).astimezone(UTC)  # a Tuesday, the market open
@@ -383,3 +384,22 @@ async def test_a_start_leaves_a_run_younger_than_the_process_running(tmp_path: P
     finally:
         await _close(server_side)
         await _close(writer_side)
+
+
+async def test_a_schedule_that_never_fires_is_refused_and_nothing_is_stored() -> None:
+    harness = build(FakeClock(ny(2026, 11, 24, 10, 0)), NyseCalendar())
+    scheduler = harness.scheduler
+    before = await scheduler.get_job("price_refresh")
+    with pytest.raises(ValidationError, match=r"^cron: this schedule never fires"):
+        await scheduler.update_job("price_refresh", JobOverride(cron="0 0 31 2 *"))
+    with pytest.raises(ValidationError, match="never fires while the market is open"):
+        await scheduler.update_job("price_refresh", JobOverride(cron="0 20 * * *"))
+    assert await scheduler.get_job("price_refresh") == before
+    evening = await scheduler.update_job(
+        "price_refresh", JobOverride(cron="0 20 * * *", only_when="always")
+    )
+    assert evening.next_run_at == ny(2026, 11, 24, 20, 0)
+    off = await scheduler.update_job(
+        "opportunity_scan", JobOverride(enabled=False, cron="0 0 31 2 *")
+    )
+    assert off.enabled is False, "a disabled job may hold any valid crontab"

@@ -287,7 +287,7 @@ class Scheduler:
         async with self._unit_of_work() as uow:  # one transaction: read, change, write
             current = self._decoded(name, await uow.settings.get(settings_key(name)))
             updated = msgspec.structs.replace(current or JobOverride(), **fields)
-            self._effective(name, {name: updated}, check=change)
+            self._check_fires(self._effective(name, {name: updated}, check=change))
             await uow.settings.set(settings_key(name), msgspec.json.encode(updated).decode())
             if plugin_enabled is not None:
                 change_flag = PluginUpdate(enabled=plugin_enabled)
@@ -363,6 +363,19 @@ class Scheduler:
             schedule = msgspec.structs.replace(schedule, enabled=self._plugins.is_enabled(name))
         trigger_for(schedule, self._settings.timezone, self._calendar)
         return schedule
+
+    def _check_fires(self, schedule: JobSchedule) -> None:
+        """Refuse a schedule that would never run (``0 0 31 2 *``, or ``0 20 * * *`` only
+        while the market is open): saved, it would look set and do nothing, silently."""
+        if not schedule.enabled:
+            return
+        trigger = trigger_for(schedule, self._settings.timezone, self._calendar)
+        if trigger.get_next_fire_time(None, self._clock.now()) is None:
+            gate = {"market_open": " while the market is open", "trading_day": " on trading days"}
+            raise ValidationError(
+                f"{'cron' if schedule.cron else 'interval_minutes'}: this schedule never "
+                f"fires{gate.get(schedule.only_when, '')}; change it, or only_when"
+            )
 
     def _file_overrides(self, settings: SchedulerSettings) -> dict[str, JobOverride]:
         overrides: dict[str, JobOverride] = {}
