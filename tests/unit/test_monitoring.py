@@ -1,6 +1,7 @@
 """Monitoring use cases with fakes: price refresh, risk alerts (one per condition), the
 watchlist, and opportunity scans de-duplicated across runs."""
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal as D
 
@@ -16,6 +17,7 @@ from wheel_core.app import (
     RecordTrade,
     WheelService,
 )
+from wheel_core.domain.entities import Alert
 from wheel_core.domain.enums import OpportunitySource, OptionType, RiskLevel
 from wheel_core.domain.errors import ConflictError, NotFoundError, ValidationError
 from wheel_core.market import OptionChain, OptionQuote
@@ -296,6 +298,35 @@ async def test_a_failing_notifier_loses_no_alert_and_fails_no_scan(
     assert len(scan.alerts) == 2
     assert (await service.list_alerts()).total == 2
     assert "was stored but not delivered" in caplog.text
+
+
+async def test_alerts_are_delivered_at_once_not_one_after_another(
+    clock: FakeClock, market: FakeMarketData
+) -> None:
+    class Slow:
+        """Counts the deliveries under way; each yields to the loop before it ends."""
+
+        def __init__(self) -> None:
+            self.active = self.most = 0
+            self.sent: list[Alert] = []
+
+        async def notify(self, alert: Alert) -> None:
+            self.active += 1
+            self.most = max(self.most, self.active)
+            await asyncio.sleep(0)  # a turn of the loop, no time: as a network wait would
+            self.sent.append(alert)
+            self.active -= 1
+
+    slow = Slow()
+    service = WheelService(
+        InMemoryUnitOfWorkFactory(), clock, market=market,
+        calendar=FakeMarketCalendar(holidays=[MLK_DAY]), notifier=slow,
+    )  # fmt: skip
+    await open_put(service, strike="95")
+    market.set_price("AAPL", "94.10", MONDAY)
+    scan = await service.monitor_risk()
+    assert sorted(a.key for a in slow.sent) == sorted(a.key for a in scan.alerts)
+    assert slow.most == len(scan.alerts) == 2, "both under way at once"
 
 
 async def test_raise_alert_stores_once_per_key(service: WheelService) -> None:

@@ -35,6 +35,7 @@ Decisions, stated once:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -345,14 +346,19 @@ class Monitoring(Bookkeeping):
         """Hand each new alert to the notifier, once, wherever it was raised (a job, a
         plugin, a manual scan): the key that de-duplicates alerts would stop a later
         delivery. Stored first, so a notifier that fails loses nothing but the message,
-        and never fails the scan."""
-        if self._notifier is None:
+        and never fails the scan. All at once: a slow webhook costs one delivery's time,
+        not one per alert."""
+        notifier = self._notifier
+        if notifier is None:
             return
-        for alert in alerts:
+
+        async def deliver(alert: Alert) -> None:
             try:
-                await self._notifier.notify(alert)
+                await notifier.notify(alert)
             except Exception:
                 log.exception("alert %s was stored but not delivered", alert.id)
+
+        await asyncio.gather(*(deliver(alert) for alert in alerts))
 
     def _require_market(self) -> MarketData:
         if self._market is None:
