@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import msgspec
 import yaml
@@ -124,6 +125,19 @@ class SchedulerSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknow
     a secret: shown redacted, never logged."""
     webhook_timeout: Annotated[float, msgspec.Meta(gt=0, le=300)] = 10.0
     webhook_retries: Annotated[int, msgspec.Meta(ge=0, le=10)] = 3
+
+    def __post_init__(self) -> None:
+        """The webhook notifier needs a URL it can POST to; said at start, not at the
+        first alert (the URL itself is never repeated: it may hold a token)."""
+        if self.notifier != "webhook":
+            return
+        try:
+            url = urlsplit(self.webhook_url or "")
+            url.port  # noqa: B018 - a port that is no number raises here
+        except ValueError:
+            raise ValueError("webhook_url is not a valid URL") from None
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("notifier webhook needs webhook_url, an http:// or https:// URL")
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

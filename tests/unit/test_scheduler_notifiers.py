@@ -10,7 +10,7 @@ import pytest
 
 from adapters.container import build_notifier
 from adapters.scheduler.notifiers import LogNotifier, WebhookNotifier
-from adapters.settings import SchedulerSettings
+from adapters.settings import SchedulerSettings, SettingsError, convert
 from wheel_core.domain.entities import Alert
 from wheel_core.domain.enums import RiskLevel
 
@@ -99,3 +99,22 @@ def test_settings_choose_the_notifier() -> None:
     assert isinstance(build_notifier(SchedulerSettings()), LogNotifier)
     chosen = build_notifier(SchedulerSettings(notifier="webhook", webhook_url=SECRET_URL))
     assert isinstance(chosen, WebhookNotifier)
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (None, "needs webhook_url"),
+        ("hooks.example/T0KEN-SECRET", "needs webhook_url"),
+        ("ftp://hooks.example/T0KEN-SECRET", "needs webhook_url"),
+        ("https://hooks.example:9x/T0KEN-SECRET", "webhook_url is not a valid URL"),
+    ],
+)
+def test_the_webhook_notifier_without_a_usable_url_fails_at_start(
+    url: str | None, reason: str
+) -> None:
+    layer = {"scheduler": {"notifier": "webhook", "webhook_url": url}}
+    with pytest.raises(SettingsError, match=reason) as refused:
+        convert({k: {n: v for n, v in s.items() if v is not None} for k, s in layer.items()})
+    assert "T0KEN" not in str(refused.value), "the URL may hold a token: never repeated"
+    assert "scheduler" in str(refused.value)
