@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from adapters.container import Container, build_container
 from adapters.http.app import create_app
-from adapters.settings import convert
+from adapters.settings import JobOverride, convert
 from wheel_core.testing.fakes import FakeClock
 
 CORE = ["price_refresh", "risk_monitor", "daily_snapshot", "opportunity_scan"]
@@ -162,6 +162,20 @@ async def test_health_shows_whether_the_scheduler_runs(
     assert health["status"] == "running"
     assert health["jobs"] == 7
     assert health["next_job"] in CORE + BUILTINS
+
+
+async def test_a_worker_that_runs_no_jobs_shows_what_another_process_changed(
+    api: AsyncTestClient, api_container: Container, tmp_path: Path
+) -> None:
+    assert body(await api.get(f"{API}/jobs/price_refresh"))["enabled"] is True
+    other = build_container(api_container.settings())  # the same database file
+    scheduler = other.scheduler()
+    await scheduler.load()
+    await scheduler.update_job("price_refresh", JobOverride(enabled=False))
+    await other.engine().dispose()
+    assert body(await api.get(f"{API}/jobs/price_refresh"))["enabled"] is False
+    listed = {job["name"]: job["enabled"] for job in body(await api.get(f"{API}/jobs"))}
+    assert listed["price_refresh"] is False
 
 
 RAISING_PLUGIN = """

@@ -25,12 +25,17 @@ JobName = Annotated[
 ]
 
 
-def _scheduler(state: State) -> Scheduler:
+async def _scheduler(state: State) -> Scheduler:
+    """The process's scheduler; where it does not run the jobs (a worker with
+    ``server.scheduler: false``), its settings are read again first, since the process
+    that runs them may have changed them (a plugin disabled after a failure)."""
     scheduler: Scheduler = container_of(state).scheduler()
+    if not scheduler.running:
+        await scheduler.reload()
     return scheduler
 
 
-SCHEDULER = {"scheduler": Provide(_scheduler, sync_to_thread=False)}
+SCHEDULER = {"scheduler": Provide(_scheduler)}
 
 
 class JobController(Controller):
