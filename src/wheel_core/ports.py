@@ -36,7 +36,21 @@ from wheel_core.domain.errors import ValidationError
 from wheel_core.market import CorporateEvents, MarketSession, OptionChain, PriceBar, Quote
 
 
-class TradeQuery(msgspec.Struct, frozen=True, kw_only=True):
+class PageQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """The page of a list every query below asks for: ``limit`` items (all when
+    ``None``) from ``offset`` on, in the list's order."""
+
+    offset: int = 0
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.offset < 0:
+            raise ValidationError(f"offset must be 0 or more, got {self.offset}")
+        if self.limit is not None and self.limit < 1:
+            raise ValidationError(f"limit must be 1 or more, got {self.limit}")
+
+
+class TradeQuery(PageQuery, frozen=True, kw_only=True):
     """Filters for listing trades; every field narrows, ``None`` means any."""
 
     wheel_id: int | None = None
@@ -49,10 +63,9 @@ class TradeQuery(msgspec.Struct, frozen=True, kw_only=True):
     opened_from: date | None = None
     """Inclusive bounds on the UTC date of ``opened_at``."""
     opened_to: date | None = None
-    offset: int = 0
-    limit: int | None = None
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.outcome is not None and self.outcome != "open":
             try:
                 Outcome(self.outcome)
@@ -61,23 +74,17 @@ class TradeQuery(msgspec.Struct, frozen=True, kw_only=True):
                 raise ValidationError(
                     f"outcome must be one of {choices}; got {self.outcome!r}"
                 ) from None
-        _check_page(self.offset, self.limit)
 
 
-class SnapshotQuery(msgspec.Struct, frozen=True, kw_only=True):
+class SnapshotQuery(PageQuery, frozen=True, kw_only=True):
     wheel_id: int | None = None
     portfolio_id: int | None = None
     symbol: str | None = None
     day_from: date | None = None
     day_to: date | None = None
-    offset: int = 0
-    limit: int | None = None
-
-    def __post_init__(self) -> None:
-        _check_page(self.offset, self.limit)
 
 
-class AlertQuery(msgspec.Struct, frozen=True, kw_only=True):
+class AlertQuery(PageQuery, frozen=True, kw_only=True):
     """Filters for listing alerts (newest first); every field narrows, ``None`` means any."""
 
     acknowledged: bool | None = None
@@ -88,11 +95,6 @@ class AlertQuery(msgspec.Struct, frozen=True, kw_only=True):
     created_from: date | None = None
     """Inclusive bounds on the UTC date of ``created_at``, as trades' ``opened_from``."""
     created_to: date | None = None
-    offset: int = 0
-    limit: int | None = None
-
-    def __post_init__(self) -> None:
-        _check_page(self.offset, self.limit)
 
     @property
     def levels(self) -> tuple[RiskLevel, ...] | None:
@@ -102,21 +104,16 @@ class AlertQuery(msgspec.Struct, frozen=True, kw_only=True):
         return tuple(level for level in RiskLevel if level.rank >= self.min_level.rank)
 
 
-class OpportunityQuery(msgspec.Struct, frozen=True, kw_only=True):
+class OpportunityQuery(PageQuery, frozen=True, kw_only=True):
     """Filters for listing opportunities (newest first, then in the order found)."""
 
     unread_only: bool = False
     symbol: str | None = None
     source: OpportunitySource | None = None
     option_type: OptionType | None = None
-    offset: int = 0
-    limit: int | None = None
-
-    def __post_init__(self) -> None:
-        _check_page(self.offset, self.limit)
 
 
-class JobRunQuery(msgspec.Struct, frozen=True, kw_only=True):
+class JobRunQuery(PageQuery, frozen=True, kw_only=True):
     """Filters for the run history of the background jobs (newest first)."""
 
     job: str | None = None
@@ -124,18 +121,6 @@ class JobRunQuery(msgspec.Struct, frozen=True, kw_only=True):
     day_from: date | None = None
     """Inclusive bounds on the UTC date of ``started_at``, as trades' ``opened_from``."""
     day_to: date | None = None
-    offset: int = 0
-    limit: int | None = None
-
-    def __post_init__(self) -> None:
-        _check_page(self.offset, self.limit)
-
-
-def _check_page(offset: int, limit: int | None) -> None:
-    if offset < 0:
-        raise ValidationError(f"offset must be 0 or more, got {offset}")
-    if limit is not None and limit < 1:
-        raise ValidationError(f"limit must be 1 or more, got {limit}")
 
 
 class PortfolioRepository(Protocol):
