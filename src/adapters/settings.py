@@ -125,6 +125,9 @@ class SchedulerSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknow
     a secret: shown redacted, never logged."""
     webhook_timeout: Annotated[float, msgspec.Meta(gt=0, le=300)] = 10.0
     webhook_retries: Annotated[int, msgspec.Meta(ge=0, le=10)] = 3
+    keep_runs_days: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 90
+    """Days of run history kept (about 25,000 runs a year on the default schedules);
+    older runs are deleted at start and once a day. ``0`` keeps every run."""
 
     def __post_init__(self) -> None:
         """The webhook notifier needs a URL it can POST to; said at start, not at the

@@ -268,6 +268,9 @@ class JobRunRepository(Protocol):
         ...
 
     async def count(self, query: JobRunQuery) -> int: ...
+    async def delete_finished_before(self, at: datetime) -> int:
+        """Delete the runs that started before ``at`` and have ended; how many."""
+        ...
 
 
 class SettingRepository(Protocol):

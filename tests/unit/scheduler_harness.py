@@ -52,11 +52,22 @@ class _Runs:
         found = [r for r in reversed(self.rows) if job is None or r.job == job]
         return found[:limit]
 
+    async def delete_finished_before(self, at: datetime) -> int:
+        """Deleted runs become ``None`` in place, so ids stay list positions."""
+        old = [
+            i for i, r in enumerate(self.rows)
+            if r is not None and r.started_at < at and r.status != "running"
+        ]  # fmt: skip
+        for i in old:
+            self.rows[i] = None  # type: ignore[call-overload]
+        return len(old)
+
     def _matching(self, query: JobRunQuery) -> list[JobRun]:
         return [
             r
             for r in reversed(self.rows)
-            if (query.job is None or r.job == query.job)
+            if r is not None
+            and (query.job is None or r.job == query.job)
             and (query.status is None or r.status == query.status)
             and (query.day_from is None or r.started_at.date() >= query.day_from)
             and (query.day_to is None or r.started_at.date() <= query.day_to)

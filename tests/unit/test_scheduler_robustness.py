@@ -26,7 +26,7 @@ from adapters.scheduler.runner import INTERRUPTED
 from adapters.scheduler.scheduler import ORPHANED, RELOAD_SECONDS, Scheduler
 from adapters.scheduler.schedules import JobSchedule
 from adapters.scheduler.views import PluginUpdate
-from adapters.settings import JobOverride, convert
+from adapters.settings import JobOverride, SchedulerSettings, convert
 from wheel_core.domain.entities import JobRun
 from wheel_core.domain.errors import ValidationError
 from wheel_core.testing.fakes import FakeClock
@@ -403,3 +403,29 @@ async def test_a_schedule_that_never_fires_is_refused_and_nothing_is_stored() ->
         "opportunity_scan", JobOverride(enabled=False, cron="0 0 31 2 *")
     )
     assert off.enabled is False, "a disabled job may hold any valid crontab"
+
+
+async def test_the_run_history_keeps_its_last_days_and_is_pruned_once_a_day() -> None:
+    clock = FakeClock(ny(2026, 11, 24, 10, 0))
+    harness = build(clock, NyseCalendar(), settings=SchedulerSettings(keep_runs_days=90))
+    for days_ago in (200, 91, 89, 1):
+        started = clock.now() - timedelta(days=days_ago)
+        harness.store.runs.append(
+            JobRun(job="price_refresh", trigger="schedule", started_at=started,
+                   status="success", finished_at=started, id=len(harness.store.runs) + 1)
+        )  # fmt: skip
+    assert await harness.scheduler.prune_runs() == 2
+    kept = await harness.scheduler.list_runs(JobRunQuery())
+    assert [(clock.now() - r.started_at).days for r in kept.items] == [1, 89]
+    clock.advance(timedelta(days=2))
+    assert await harness.scheduler.prune_runs() == 1, "the next day, the 89-day run is 91"
+    assert await harness.scheduler.prune_runs() == 0, "once a day"
+
+    keep_all = build(clock, NyseCalendar(), settings=SchedulerSettings(keep_runs_days=0))
+    ancient = clock.now() - timedelta(days=3000)
+    keep_all.store.runs.append(
+        JobRun(job="price_refresh", trigger="schedule", started_at=ancient,
+               status="success", finished_at=ancient, id=1)
+    )  # fmt: skip
+    assert await keep_all.scheduler.prune_runs() == 0
+    assert (await keep_all.scheduler.list_runs(JobRunQuery())).total == 1

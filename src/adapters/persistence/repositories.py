@@ -550,6 +550,12 @@ class SqlJobRunRepository(_Repository):
     async def count(self, query: JobRunQuery) -> int:
         return await self._count(self._conditions(query))
 
+    async def delete_finished_before(self, at: datetime) -> int:
+        c = self.table.c
+        statement = delete(self.table).where(c.started_at < at, c.status != "running")
+        result = await self._execute(statement)
+        return int(result.rowcount)
+
 
 class SqlSettingRepository:
     def __init__(self, connection: AsyncConnection) -> None:

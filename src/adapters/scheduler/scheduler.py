@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,7 @@ class Scheduler:
         """What APScheduler holds for each job (``None``: nothing), as of ``_sync``."""
         self._file = self._file_overrides(settings)
         self._born = clock.now()
+        self._pruned_on: date | None = None
         self._reloader: asyncio.Task[None] | None = None
         self._pause: Callable[[float], Awaitable[None]] = asyncio.sleep
         """What the reload loop waits with (tests replace it: no real time)."""
@@ -126,6 +127,28 @@ class Scheduler:
         while True:
             await self._pause(seconds)
             await self.reload()
+            await self.prune_runs()
+
+    async def prune_runs(self) -> int:
+        """Delete the runs older than ``scheduler.keep_runs_days``, once a day; how many.
+        A database that cannot be written to is logged and tried again tomorrow."""
+        today = self._clock.now().date()
+        keep = self._settings.keep_runs_days
+        if keep == 0 or self._pruned_on == today:
+            return 0
+        self._pruned_on = today
+        try:
+            async with self._unit_of_work() as uow:
+                pruned = await uow.job_runs.delete_finished_before(
+                    self._clock.now() - timedelta(days=keep)
+                )
+                await uow.commit()
+        except Exception:
+            log.exception("the run history could not be pruned")
+            return 0
+        if pruned:
+            log.info("deleted %d job runs older than %d days", pruned, keep)
+        return pruned
 
     async def _read_stored(self) -> dict[str, JobOverride]:
         stored: dict[str, JobOverride] = {}
@@ -168,6 +191,7 @@ class Scheduler:
             return
         await self.load()
         await self._close_orphans()
+        await self.prune_runs()
         self._aps = AsyncIOScheduler(
             timezone="UTC",
             job_defaults={

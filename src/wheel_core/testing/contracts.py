@@ -732,6 +732,16 @@ class StorageContract:
             assert await uow.job_runs.count(same_day) == 2
             assert await uow.job_runs.count(JobRunQuery(day_from=day + timedelta(days=1))) == 0
             assert await uow.job_runs.count(JobRunQuery(day_to=day - timedelta(days=1))) == 0
+        async with uow_factory() as uow:
+            running = await uow.job_runs.add(
+                JobRun(job="snapshot", trigger="manual", started_at=T0, status="running")
+            )
+            assert await uow.job_runs.delete_finished_before(T0) == 0, "strictly before"
+            cutoff = T0 + timedelta(minutes=5)
+            assert await uow.job_runs.delete_finished_before(cutoff) == 1  # first; not running
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.job_runs.search(JobRunQuery()) == [second, running]
 
     async def test_settings_round_trip(self, uow_factory: UnitOfWorkFactory) -> None:
         async with uow_factory() as uow:

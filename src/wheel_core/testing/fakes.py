@@ -464,6 +464,14 @@ class FakeJobRunRepository(_Repository):
     async def count(self, query: JobRunQuery) -> int:
         return len(self._matching(query))
 
+    async def delete_finished_before(self, at: datetime) -> int:
+        every: list[JobRun] = self._all()  # type: ignore[assignment]
+        old = [r for r in every if r.started_at < at and r.status != "running"]
+        for run in old:
+            assert run.id is not None
+            self._remove(run.id)
+        return len(old)
+
 
 class FakeSettingRepository:
     def __init__(self, values: dict[str, str]) -> None:
