@@ -7,7 +7,7 @@ from typing import Annotated
 from cyclopts import Parameter
 
 from adapters.cli.monitoring_tables import alert_line, alerts_table, risk_scan_view
-from adapters.cli.options import Globals
+from adapters.cli.options import GlobalOptions, Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import refuse_usage, run_with
 from wheel_core.app.facade import WheelFacade
@@ -41,26 +41,33 @@ def alerts(
     """
     if ack is not None and scan:
         refuse_usage("--ack and --scan are two commands: run them one after the other")
-    output = Output(options)
     if ack is not None:
-        alert_id = ack
+        _acknowledge(options, ack)
+    elif scan:
+        _scan(options)
+    else:
+        _list(options, everything=all_, level=level, limit=limit)
 
-        async def acknowledge(facade: WheelFacade) -> Alert:
-            return await facade.acknowledge_alert(alert_id)
 
-        output.result(run_with(options, acknowledge), lambda a: f"Acknowledged {alert_line(a)}")
-        return
-    if scan:
+def _acknowledge(options: GlobalOptions, alert_id: int) -> None:
+    async def work(facade: WheelFacade) -> Alert:
+        return await facade.acknowledge_alert(alert_id)
 
-        async def monitor(facade: WheelFacade) -> RiskScan:
-            return await facade.monitor_risk()
+    Output(options).result(run_with(options, work), lambda a: f"Acknowledged {alert_line(a)}")
 
-        output.result(run_with(options, monitor), risk_scan_view)
-        return
 
-    async def listed(facade: WheelFacade) -> Page[Alert]:
-        query = AlertQuery(acknowledged=None if all_ else False, min_level=level, limit=limit)
+def _scan(options: GlobalOptions) -> None:
+    async def work(facade: WheelFacade) -> RiskScan:
+        return await facade.monitor_risk()
+
+    Output(options).result(run_with(options, work), risk_scan_view)
+
+
+def _list(options: GlobalOptions, *, everything: bool, level: RiskLevel | None, limit: int) -> None:
+    async def work(facade: WheelFacade) -> Page[Alert]:
+        unacknowledged = None if everything else False
+        query = AlertQuery(acknowledged=unacknowledged, min_level=level, limit=limit)
         return await facade.list_alerts(query)
 
-    title = "Alerts" if all_ else "New alerts"
-    output.result(run_with(options, listed), lambda page: alerts_table(page, title))
+    title = "Alerts" if everything else "New alerts"
+    Output(options).result(run_with(options, work), lambda page: alerts_table(page, title))
