@@ -90,11 +90,7 @@ def config(
     Example: `wheel-strategy plugins config premium_target target_pct=40`
     """
     if not settings:
-
-        async def work(jobs: JobControl) -> PluginView:
-            return await jobs.get_plugin(name)
-
-        Output(options).result(run_jobs(options, work), plugin_view)
+        show(name, options=options)
         return
     _update(options, name, config=dict(_setting(text) for text in settings))
 
