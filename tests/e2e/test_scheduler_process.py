@@ -3,6 +3,7 @@ stops cleanly (exit 0) on SIGTERM, leaving the run history where the server find
 
 from __future__ import annotations
 
+import os
 import selectors
 import signal
 import subprocess
@@ -16,19 +17,21 @@ READY_TIMEOUT = 60.0
 
 
 def read_until(process: subprocess.Popen[bytes], marker: bytes) -> bytes:
-    """stderr until a line holds ``marker`` (or the process ends, or time runs out):
-    waiting on the pipe, never sleeping."""
+    """stderr until it holds ``marker`` (or the process ends, or time runs out): waiting
+    on the pipe, never sleeping. Raw reads of the descriptor: a buffered ``readline``
+    could hold the marker in its buffer while ``select`` waits for more."""
     assert process.stderr is not None
+    descriptor = process.stderr.fileno()
     seen = b""
     with selectors.DefaultSelector() as selector:
-        selector.register(process.stderr, selectors.EVENT_READ)
+        selector.register(descriptor, selectors.EVENT_READ)
         while marker not in seen:
             if not selector.select(timeout=READY_TIMEOUT):
                 break
-            line = process.stderr.readline()
-            if not line:
+            chunk = os.read(descriptor, 65536)
+            if not chunk:
                 break
-            seen += line
+            seen += chunk
     return seen
 
 
@@ -48,6 +51,7 @@ def test_the_headless_scheduler_starts_its_jobs_and_stops_on_sigterm(tmp_path: P
         assert b"Scheduler running 4 jobs; next " in started, started.decode()
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=STOP_TIMEOUT)
+        err = started + err
     finally:
         stop(process)
     assert process.returncode == 0, err.decode()
