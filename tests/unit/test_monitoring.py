@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import msgspec
 import pytest
+from weekly_puts import FRIDAY_16, MONDAY, chain
 
 from wheel_core.app import (
     AddToWatchlist,
@@ -20,7 +21,6 @@ from wheel_core.app import (
 from wheel_core.domain.entities import Alert
 from wheel_core.domain.enums import OpportunitySource, OptionType, RiskLevel
 from wheel_core.domain.errors import ConflictError, NotFoundError, ValidationError
-from wheel_core.market import OptionChain, OptionQuote
 from wheel_core.ports import AlertQuery, OpportunityQuery
 from wheel_core.testing.fakes import (
     FakeClock,
@@ -30,44 +30,12 @@ from wheel_core.testing.fakes import (
     RecordingNotifier,
 )
 
-MONDAY = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)  # 10:00 in New York
-FRIDAY_16 = date(2026, 1, 16)
 MLK_DAY = date(2026, 1, 19)
 WEDNESDAY_21 = date(2026, 1, 21)
 
 
 def at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 15, 0, tzinfo=UTC)
-
-
-def chain(symbol: str, bump: str = "0") -> OptionChain:
-    """Puts on a 100 stock at 30 % implied vol, expiring Friday the 16th; the moderate
-    profile keeps the 93 and 94 puts."""
-    return OptionChain(
-        symbol=symbol,
-        underlying_price=D(100),
-        as_of=MONDAY,
-        options=tuple(
-            OptionQuote(
-                option_type=OptionType.PUT,
-                strike=D(strike),
-                expiration=FRIDAY_16,
-                bid=D(bid) + D(bump),
-                ask=D(bid) + D(bump) + D("0.20"),
-                implied_volatility=0.30,
-                open_interest=500,
-            )
-            for strike, bid in (
-                ("90", "0.05"),
-                ("92", "0.15"),
-                ("93", "0.25"),
-                ("94", "0.40"),
-                ("95", "0.40"),
-                ("97", "1.00"),
-            )
-        ),
-        simulated=True,
-    )
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
+from weekly_puts import FRIDAY_16, MONDAY, chain
 
 from wheel_core.app import (
     CoreSettings,
@@ -15,7 +16,7 @@ from wheel_core.app import (
 )
 from wheel_core.domain.enums import OptionType, RiskLevel, WheelState
 from wheel_core.domain.errors import ConflictError, MarketDataError, ValidationError
-from wheel_core.market import OptionChain, OptionQuote, PriceBar
+from wheel_core.market import PriceBar
 from wheel_core.performance import Period
 from wheel_core.ports import SnapshotQuery
 from wheel_core.testing.fakes import (
@@ -24,37 +25,6 @@ from wheel_core.testing.fakes import (
     FakeMarketData,
     InMemoryUnitOfWorkFactory,
 )
-
-MONDAY = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)  # 10:00 in New York
-FRIDAY_16 = date(2026, 1, 16)
-
-
-def chain(symbol: str = "AAPL", spot: str = "100", iv: float = 0.30) -> OptionChain:
-    return OptionChain(
-        symbol=symbol,
-        underlying_price=D(spot),
-        as_of=MONDAY,
-        options=tuple(
-            OptionQuote(
-                option_type=OptionType.PUT,
-                strike=D(strike),
-                expiration=FRIDAY_16,
-                bid=D(bid),
-                ask=D(bid) + D("0.20"),
-                implied_volatility=iv,
-                open_interest=500,
-            )
-            for strike, bid in (
-                ("90", "0.05"),
-                ("92", "0.15"),
-                ("93", "0.25"),
-                ("94", "0.40"),
-                ("95", "0.40"),
-                ("97", "1.00"),
-            )
-        ),
-        simulated=True,
-    )
 
 
 @pytest.fixture
