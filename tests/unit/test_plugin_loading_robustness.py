@@ -120,7 +120,7 @@ async def test_with_a_refused_schema_the_plugin_list_still_answers(tmp_path: Pat
     (tmp_path / "good.py").write_text(GOOD)
     clock = FakeClock(ny(2026, 11, 24, 10).astimezone(UTC))
     harness = build(clock, NyseCalendar(), discovery=discover(tmp_path, group="none"))
-    views = {view.name: view.status for view in harness.scheduler.list_plugins()}
+    views = {view.name: view.status for view in await harness.scheduler.list_plugins()}
     assert views == {"good": "enabled", "undescribable": "failed"}
 
 

@@ -104,7 +104,7 @@ async def test_the_market_data_provider_down_fails_the_runs_that_need_it() -> No
     plugin_runs = [r for r in harness.store.runs if r.job == "needs_market"]
     assert [r.status for r in plugin_runs] == ["failure", "failure"]  # both days: still enabled
     assert plugin_runs[0].error == "quote provider unavailable"
-    assert harness.scheduler.get_plugin("needs_market").status == "enabled"
+    assert (await harness.scheduler.get_plugin("needs_market")).status == "enabled"
     assert simulation.count("daily_snapshot", "success") == 2  # what needs no quotes runs
 
 
@@ -120,7 +120,7 @@ async def test_a_plugin_that_raises_is_disabled_with_the_reason_and_the_others_r
     assert run.error == "ValueError: the threshold table is empty"
     assert run.finished_at == ny(2026, 11, 24, 11, 0)
     assert [str(error) for error in raises.failures] == ["the threshold table is empty"]
-    view = harness.scheduler.get_plugin("raises")
+    view = await harness.scheduler.get_plugin("raises")
     assert (view.status, view.enabled) == ("disabled", False)
     assert view.reason == (
         "failed: ValueError: the threshold table is empty (at 2026-11-24T16:00:00+00:00)"
@@ -143,7 +143,7 @@ async def test_a_plugin_that_hangs_times_out_and_is_disabled_with_the_reason() -
     assert (run.job, run.status) == ("hangs", "timeout")
     assert run.error == "did not finish within 0.01 s; cancelled"
     assert isinstance(hangs.failures[0], TimeoutError)  # its on_failure was told
-    view = harness.scheduler.get_plugin("hangs")
+    view = await harness.scheduler.get_plugin("hangs")
     assert (view.status, view.enabled) == ("disabled", False)
     assert view.reason == "timed out (at 2026-11-24T16:00:00+00:00)"
     assert not harness.scheduler.is_enabled("hangs")
@@ -162,7 +162,7 @@ async def test_a_plugin_that_fails_to_import_is_listed_as_failed(tmp_path: Path)
     )
     clock = FakeClock(ny(2026, 11, 24, 10).astimezone(UTC))
     harness = build(clock, NyseCalendar(), discovery=discover(tmp_path))
-    broken = harness.scheduler.get_plugin("broken")
+    broken = await harness.scheduler.get_plugin("broken")
     assert broken.status == "failed"
     assert broken.reason == "ModuleNotFoundError: No module named 'not_a_module_anywhere'"
     assert broken.source == f"file:{tmp_path / 'broken.py'}"

@@ -80,7 +80,7 @@ async def test_plugins_load_from_a_directory_and_an_entry_point(
     assert (await harness.scheduler.run_now("from_entry_point")).summary == (
         "entry point plugin ran"
     )
-    assert harness.scheduler.get_plugin("from_entry_point").version == "1.2.3"
+    assert (await harness.scheduler.get_plugin("from_entry_point")).version == "1.2.3"
 
 
 def test_a_plugin_may_not_take_a_core_job_s_name_or_another_s(tmp_path: Path) -> None:
@@ -181,7 +181,9 @@ async def test_premium_target_alerts_when_the_mid_is_cheap_enough() -> None:
         "AAPL 180 put 2026-12-18: buy back at 0.95, 47.5% of the 2.00 premium (target 50%)"
     )
     await harness.scheduler.update_plugin("premium_target", PluginUpdate(config={"target_pct": 40}))
-    assert harness.scheduler.get_plugin("premium_target").config == {"target_pct": Decimal(40)}
+    assert (await harness.scheduler.get_plugin("premium_target")).config == {
+        "target_pct": Decimal(40)
+    }
 
 
 async def test_volatility_spike_compares_recent_realized_vol_with_the_weeks_before() -> None:

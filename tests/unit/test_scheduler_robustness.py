@@ -83,7 +83,7 @@ async def test_a_plugin_that_fails_a_scheduled_run_leaves_the_schedule(running: 
     run = await scheduler.run_scheduled("raises")
     assert run is not None and run.status == "failure"
 
-    assert scheduler.get_plugin("raises").status == "disabled"
+    assert (await scheduler.get_plugin("raises")).status == "disabled"
     assert "raises" not in _scheduled(scheduler)
     assert scheduler.next_run_at("raises") is None
     assert scheduler.status().jobs == 5
@@ -173,7 +173,7 @@ async def test_a_change_merges_onto_what_another_process_stored(tmp_path: Path) 
     try:
         refresh = await later.get_job("price_refresh")
         assert (refresh.enabled, refresh.interval_minutes) == (False, 10)
-        target = later.get_plugin("premium_target")
+        target = await later.get_plugin("premium_target")
         assert (target.enabled, target.reason) == (False, "failed: ValueError (at 11:00)")
         assert target.config == {"target_pct": 30}
         earnings = await later.get_job("earnings_alert")
@@ -204,7 +204,7 @@ async def test_the_running_scheduler_takes_up_what_another_process_stored(
         assert "risk_monitor" not in _scheduled(server)
         assert "volatility_spike" not in _scheduled(server)
         assert server.status().jobs == jobs - 2
-        assert server.get_plugin("premium_target").config == {"target_pct": 30}
+        assert (await server.get_plugin("premium_target")).config == {"target_pct": 30}
         assert server._aps is not None
         when = server._aps.get_job("daily_snapshot").next_run_time.astimezone(ny(2026, 1, 1).tzinfo)
         assert (when.hour, when.minute) == (12, 0)
@@ -295,7 +295,7 @@ async def test_stopping_records_a_run_in_progress_as_interrupted(tmp_path: Path)
         assert (run.status, run.error) == ("failure", INTERRUPTED)
         assert run.error == "interrupted: the scheduler stopped"
         assert run.finished_at == NOW
-        assert reader.get_plugin("hangs").enabled  # interrupted is not the plugin's fault
+        assert (await reader.get_plugin("hangs")).enabled  # interrupted is not the plugin's fault
     finally:
         await _close(reader_side)
 

@@ -47,38 +47,6 @@ class JobControl(Protocol):
     async def update_plugin(self, name: str, change: PluginUpdate) -> PluginView: ...
 
 
-class LocalJobControl:
-    """The scheduler of this process, loaded but not started: nothing runs on a
-    schedule here, only what a command asks for."""
-
-    def __init__(self, scheduler: Scheduler) -> None:
-        self._scheduler = scheduler
-
-    async def list_jobs(self) -> list[JobView]:
-        return await self._scheduler.list_jobs()
-
-    async def get_job(self, name: str) -> JobView:
-        return await self._scheduler.get_job(name)
-
-    async def update_job(self, name: str, change: JobOverride) -> JobView:
-        return await self._scheduler.update_job(name, change)
-
-    async def run_now(self, name: str) -> JobRunView:
-        return await self._scheduler.run_now(name)
-
-    async def list_runs(self, query: JobRunQuery) -> Page[JobRunView]:
-        return await self._scheduler.list_runs(query)
-
-    async def list_plugins(self) -> list[PluginView]:
-        return self._scheduler.list_plugins()
-
-    async def get_plugin(self, name: str) -> PluginView:
-        return self._scheduler.get_plugin(name)
-
-    async def update_plugin(self, name: str, change: PluginUpdate) -> PluginView:
-        return await self._scheduler.update_plugin(name, change)
-
-
 @asynccontextmanager
 async def open_jobs(options: GlobalOptions) -> AsyncIterator[JobControl]:
     if options.remote:
@@ -95,8 +63,8 @@ async def open_jobs(options: GlobalOptions) -> AsyncIterator[JobControl]:
     await start(container)
     try:
         scheduler: Scheduler = container.scheduler()
-        await scheduler.load()
-        yield LocalJobControl(scheduler)
+        await scheduler.load()  # loaded, not started: only what a command asks for runs here
+        yield scheduler
     finally:
         await stop(container)
 
@@ -116,4 +84,4 @@ if TYPE_CHECKING:
     def _conforms(scheduler: Scheduler) -> JobControl:
         """mypy checks the local side against the Protocol here (the remote side checks
         itself in its own module)."""
-        return LocalJobControl(scheduler)
+        return scheduler

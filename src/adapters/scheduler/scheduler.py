@@ -353,10 +353,10 @@ class Scheduler:
 
     # --- plugins ------------------------------------------------------------------
 
-    def list_plugins(self) -> list[PluginView]:
+    async def list_plugins(self) -> list[PluginView]:
         return self._plugins.views()
 
-    def get_plugin(self, name: str) -> PluginView:
+    async def get_plugin(self, name: str) -> PluginView:
         return self._plugins.view(name)
 
     async def update_plugin(self, name: str, change: PluginUpdate) -> PluginView:

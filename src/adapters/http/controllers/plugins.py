@@ -23,12 +23,12 @@ class PluginController(Controller):
     @get("/")
     async def list_plugins(self, scheduler: Scheduler) -> list[PluginView]:
         """Every plugin found at start — loaded or failed — with its status and config."""
-        return scheduler.list_plugins()
+        return await scheduler.list_plugins()
 
     @get("/{name:str}")
     async def get_plugin(self, scheduler: Scheduler, name: PluginName) -> PluginView:
         """One plugin and its config's JSON Schema; 404 when none has that name."""
-        return scheduler.get_plugin(name)
+        return await scheduler.get_plugin(name)
 
     @patch("/{name:str}")
     async def update_plugin(
