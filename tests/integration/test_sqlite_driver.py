@@ -3,6 +3,8 @@ statement, a small fixed pool, and SQLAlchemy's behaviour (results, row counts,
 error translation) unchanged by either."""
 
 import asyncio
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +57,7 @@ def test_file_databases_use_the_one_trip_driver(tmp_path: Path) -> None:
     assert engine.pool.size() == SQLITE_POOL_SIZE  # type: ignore[attr-defined]
 
 
-async def test_a_read_is_three_trips_begin_select_rollback(
+async def test_a_read_is_two_trips_begin_with_the_select_then_rollback(
     engine: AsyncEngine, trips: list[str]
 ) -> None:
     factory = SqlUnitOfWorkFactory(engine)
@@ -64,8 +66,45 @@ async def test_a_read_is_three_trips_begin_select_rollback(
     trips.clear()
     async with factory(read_only=True) as uow:
         assert [p.name for p in await uow.portfolios.list()] == ["default"]
-    # SQLAlchemy's own adapter: cursor, execute, fetchall and close for each statement (8).
+        assert await uow.portfolios.get(999) is None
+    # SQLAlchemy's own adapter: BEGIN, then cursor, execute, fetchall and close for each
+    # statement, then rollback (12).
     assert trips == ["_execute", "_execute", "rollback"]
+
+
+async def test_the_transaction_opens_with_its_first_statement(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    """Deferred or immediate as before: a writer holds SQLite's write lock from its
+    first statement, a reader never takes it; an idle unit of work costs nothing."""
+    factory = SqlUnitOfWorkFactory(engine)
+    async with factory() as uow:
+        await uow.portfolios.list()
+        await uow.commit()
+    trips.clear()
+    async with factory() as uow:
+        pass
+    async with factory(read_only=True) as uow:
+        pass
+    assert trips == []
+
+    async with engine.connect() as connection:
+        await connection.execute(select(items))
+        raw = (await connection.get_raw_connection()).driver_connection
+        assert raw is not None
+        assert raw._conn.in_transaction  # the BEGIN ran with the select
+    async with factory() as writer:
+        await writer.portfolios.list()
+        with (
+            closing(sqlite3.connect(str(engine.url.database), timeout=0)) as other,
+            pytest.raises(sqlite3.OperationalError, match="locked"),
+        ):
+            other.execute("BEGIN IMMEDIATE")
+    async with factory(read_only=True) as reader:
+        await reader.portfolios.list()
+        with closing(sqlite3.connect(str(engine.url.database), timeout=0)) as other:
+            other.execute("BEGIN IMMEDIATE")
+            other.rollback()
 
 
 async def test_rows_description_and_counts_come_back(engine: AsyncEngine) -> None:

@@ -31,7 +31,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from adapters.persistence.sqlite_driver import OneTripDbapi
+from adapters.persistence.sqlite_driver import OneTripConnection, OneTripDbapi
 
 APP_NAME = "wheel-strategy"
 DB_FILENAME = "wheel_strategy.db"
@@ -105,4 +105,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        driver = connection.connection.dbapi_connection
+        if isinstance(driver, OneTripConnection):
+            driver.begin_with_next(statement)
+        else:
+            connection.exec_driver_sql(statement)

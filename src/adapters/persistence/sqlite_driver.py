@@ -4,20 +4,27 @@ aiosqlite runs each SQLite connection in a thread of its own, and every call is 
 round trip to it: a queue put, a thread wake-up, then a callback scheduled back
 onto the event loop. SQLAlchemy's adapter makes four per statement (open a
 cursor, execute, fetch the rows, close), so a one-query read with its ``BEGIN``
-and rollback cost eight. Here the whole statement (cursor, execute, every row,
-close) runs as one function in that thread, which is also what SQLAlchemy's
-adapter does for the rows: none are left in the driver afterwards.
+and rollback cost eight. Here:
 
-Measured on the HTTP read mix at 10 clients (``benchmarks/http_bench.py``):
-724 → about 890 requests/s. SQLAlchemy still owns everything else — pooling,
-transactions, error translation, result processing — so this stays a driver
-detail: nothing above ``database.py`` knows it exists, and other databases do
-not use it.
+- the whole statement (cursor, execute, every row, close) runs as one function
+  in that thread; SQLAlchemy's adapter buffers every row too, so nothing is
+  fetched later;
+- ``BEGIN`` rides along with the transaction's first statement
+  (``begin_with_next``, called from ``database.py``'s begin hook) instead of a
+  trip and a SQLAlchemy execution of its own; a transaction that ran no
+  statement has nothing to roll back or commit, and makes no trip at all.
+
+A one-query read is two trips (``BEGIN`` + select, then rollback). Measured on the
+HTTP read mix at 10 clients (``benchmarks/http_bench.py``, see its README), with
+the smaller pool of ``database.py``: 724 → about 1,000 requests/s. SQLAlchemy still
+owns everything else — pooling, transactions, error translation, result
+processing — so this stays a driver detail: nothing above ``database.py`` knows it
+exists, and other databases do not use it.
 
 It reaches into two private names of aiosqlite 0.22 (``Connection._execute``,
 which runs a function in the connection's thread, and ``Connection._conn``, the
 ``sqlite3`` connection there); ``uv.lock`` pins that version and the persistence
-contract tests run every statement through this driver.
+tests run every statement through this driver.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import aiosqlite
+from sqlalchemy.connectors.asyncio import AsyncIODBAPIConnection
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
@@ -40,10 +48,15 @@ Outcome = tuple[Description, list[Any], int, int | None]
 """What one statement leaves behind: description, rows, rowcount, lastrowid."""
 
 
-def _execute(connection: aiosqlite.Connection, operation: str, parameters: Any) -> Outcome:
-    """Run in the connection's thread: the statement and all its rows, in one go."""
+def _execute(
+    connection: aiosqlite.Connection, begin: str | None, operation: str, parameters: Any
+) -> Outcome:
+    """Run in the connection's thread: the statement and all its rows, in one go; first
+    the transaction's ``begin`` if this is its first statement."""
     cursor = connection._conn.cursor()
     try:
+        if begin is not None:
+            cursor.execute(begin)
         if parameters is None:
             cursor.execute(operation)
         else:
@@ -56,10 +69,15 @@ def _execute(connection: aiosqlite.Connection, operation: str, parameters: Any) 
 
 
 def _executemany(
-    connection: aiosqlite.Connection, operation: str, seq_of_parameters: Sequence[Any]
+    connection: aiosqlite.Connection,
+    begin: str | None,
+    operation: str,
+    seq_of_parameters: Sequence[Any],
 ) -> Outcome:
     cursor = connection._conn.cursor()
     try:
+        if begin is not None:
+            cursor.execute(begin)
         cursor.executemany(operation, seq_of_parameters)
         return None, [], cursor.rowcount, cursor.lastrowid
     finally:
@@ -120,17 +138,39 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _trip(self, statement: Callable[..., Outcome], *args: Any) -> None:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        async with self._adapt_connection._execute_mutex:
+        adapted: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
+        async with adapted._execute_mutex:
+            begin, adapted._begin = adapted._begin, None
             outcome: Outcome = await connection._execute(  # type: ignore[no-untyped-call]
-                statement, connection, *args
+                statement, connection, begin, *args
             )
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows)
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("_begin",)
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass; mypy reads it exact
+
+    def __init__(self, dbapi: Any, connection: AsyncIODBAPIConnection) -> None:
+        super().__init__(dbapi, connection)
+        self._begin: str | None = None
+
+    def begin_with_next(self, statement: str) -> None:
+        """Open the transaction with ``statement`` in the next statement's trip."""
+        self._begin = statement
+
+    def rollback(self) -> None:
+        if self._begin is not None:  # nothing ran: SQLite has no transaction to end
+            self._begin = None
+            return
+        super().rollback()
+
+    def commit(self) -> None:
+        if self._begin is not None:
+            self._begin = None
+            return
+        super().commit()
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
