@@ -1,7 +1,8 @@
 """Time the REST API as it is deployed: ``wheel-strategy serve`` in its own process.
 
 Run: ``uv run python benchmarks/http_bench.py [--clients 1,10,50] [--requests 2000]
-[--seconds 15] [--log-level INFO] [--reads PATH,...] [--mixes read,write]``
+[--seconds 15] [--log-level INFO] [--reads PATH,...] [--mixes read,write]
+[--generator httpx|wrk]``
 
 A fresh SQLite file is seeded in-process through the container and
 ``WheelService`` (3 portfolios, 30 wheels, 600 trades: 20 weekly puts per wheel,
@@ -11,6 +12,8 @@ still open), then the real server is started as a subprocess on a free
 For each concurrency level, N ``httpx.AsyncClient`` workers share a request
 budget (``--requests``, and at most ``--seconds``) over keep-alive connections;
 every latency is measured client-side, from sending to the whole body read.
+With ``--generator wrk``, wrk drives N connections for ``--seconds`` instead
+(the same mixes from a Lua script; totals only, no per-endpoint figures).
 
 Mixes (requests go round-robin through the list, ids rotating over the
 portfolios): *read* — ``GET /portfolios``, ``/portfolios/{id}``,
@@ -19,7 +22,9 @@ portfolios): *read* — ``GET /portfolios``, ``/portfolios/{id}``,
 /portfolios`` with a unique name and ``PATCH /portfolios/{id}``, alternately.
 
 The load generator runs on the same machine as the server, so on 2 cores the
-figures are the pair's, not the server's alone. Figures only: nothing asserts.
+figures are the pair's, not the server's alone: httpx costs about as much CPU
+per request as the server, wrk a small fraction of it. Figures only: nothing
+asserts.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import asyncio
 import itertools
 import os
 import platform
+import shutil
 import signal
 import socket
 import statistics
@@ -199,14 +205,24 @@ class Request:
 
 @dataclass
 class Result:
+    """One level's figures. Latencies are kept per request by the httpx generator; wrk
+    reports its percentiles only (``summary``), and no per-endpoint split."""
+
     latencies: list[float] = field(default_factory=list)
     by_label: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     elapsed: float = 0.0
+    summary: dict[str, float] | None = None
 
     def percentile(self, q: float, values: list[float] | None = None) -> float:
+        if values is None and self.summary is not None:
+            return self.summary[f"p{q:g}"]
         data = sorted(self.latencies if values is None else values)
         return data[min(len(data) - 1, max(0, round(q / 100 * len(data)) - 1))] * 1000
+
+    @property
+    def succeeded(self) -> int:
+        return int(self.summary["ok"]) if self.summary is not None else len(self.latencies)
 
 
 def read_mix(portfolios: list[int], paths: list[str]) -> Callable[[int], Request]:
@@ -258,6 +274,62 @@ async def load(
     return result
 
 
+WRK_SCRIPT = """
+-- The benchmark's mixes for wrk: args are the mix, a run tag, then the paths.
+local mix, run, paths, n, failed = "read", "", {}, 0, 0
+init = function(args)
+  mix, run = args[1], args[2]
+  for i = 3, #args do paths[#paths + 1] = args[i] end
+end
+local json = {["Content-Type"] = "application/json"}
+request = function()
+  n = n + 1
+  if mix == "read" then return wrk.format("GET", paths[n % #paths + 1]) end
+  if n % 2 == 0 then
+    local body = string.format('{"name":"w-%s-%d","capital":10000}', run, n)
+    return wrk.format("POST", "/api/v1/portfolios", json, body)
+  end
+  return wrk.format("PATCH", paths[math.floor(n / 2) % #paths + 1], json, '{"description":"edit"}')
+end
+response = function(status) if status >= 300 then failed = failed + 1 end end
+done = function(summary, latency)
+  local e = summary.errors
+  local errors = e.connect + e.read + e.write + e.timeout + failed
+  io.write(string.format("RESULT %d %d %d %.3f %.3f %.3f\\n", summary.requests, errors,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000))
+end
+"""
+
+
+def load_with_wrk(
+    base: str, mix: str, paths: list[str], portfolios: list[int], clients: int, seconds: float
+) -> Result:
+    """One level driven by ``wrk`` (one thread, ``clients`` connections, ``seconds`` long).
+
+    wrk is an epoll load generator in C: it costs the shared cores a fraction of what
+    httpx does per request, so its figures are closer to the server's own."""
+    if mix == "read":
+        targets = [API + path.format(id=pid) for pid in portfolios for path in paths]
+    else:
+        targets = [f"{API}/portfolios/{pid}" for pid in portfolios]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    try:
+        argv = ["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "30s"]
+        argv += ["-s", script.name, base, "--", mix, f"{clients}-{time.monotonic_ns()}"]
+        output = subprocess.run(argv + targets, capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(script.name)
+    line = next(line for line in output.stdout.splitlines() if line.startswith("RESULT "))
+    requests, errors, micros, p50, p95, p99 = (float(v) for v in line.split()[1:])
+    result = Result(elapsed=micros / 1e6)
+    result.summary = {"ok": requests - errors, "p50": p50, "p95": p95, "p99": p99}
+    if errors:
+        result.errors[0] = int(errors)
+    return result
+
+
 async def available_reads(
     base: str, portfolio: int, wanted: list[str]
 ) -> tuple[list[str], list[str]]:
@@ -285,18 +357,23 @@ async def measure(args: argparse.Namespace, base: str, portfolios: list[int]) ->
     rows: list[tuple[str, int, Result]] = []
     for mix in args.mixes:
         for clients in args.clients:
-            if mix == "read":
-                make = read_mix(portfolios, paths)
+            if args.generator == "wrk":
+                result = load_with_wrk(base, mix, paths, portfolios, clients, args.seconds)
+            elif mix == "read":
+                result = await load(
+                    base, read_mix(portfolios, paths), clients, args.requests, args.seconds
+                )
             else:
                 make = write_mix(portfolios, f"{clients}-{time.monotonic_ns()}")
-            result = await load(base, make, clients, args.requests, args.seconds)
+                result = await load(base, make, clients, args.requests, args.seconds)
             rows.append((mix, clients, result))
 
     print()
+    print(f"load generator: {args.generator}")
     print("| mix | clients | requests | errors | req/s | p50 ms | p95 ms | p99 ms |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for mix, clients, result in rows:
-        done = len(result.latencies)
+        done = result.succeeded
         errors = sum(result.errors.values())
         rate = (done + errors) / result.elapsed if result.elapsed else 0.0
         print(
@@ -307,7 +384,13 @@ async def measure(args: argparse.Namespace, base: str, portfolios: list[int]) ->
     for mix, clients, result in rows:
         if result.errors:
             print(f"errors ({mix}, {clients} clients): {dict(result.errors)}")
+    if args.generator == "httpx":
+        print_endpoints(args, paths, rows)
 
+
+def print_endpoints(
+    args: argparse.Namespace, paths: list[str], rows: list[tuple[str, int, Result]]
+) -> None:
     print()
     print("Per endpoint (p50 / p95 ms):")
     print("| endpoint | " + " | ".join(f"{c} client{'s' * (c > 1)}" for c in args.clients) + " |")
@@ -334,7 +417,16 @@ def main() -> None:
         "--reads", default=",".join(READ_PATHS), help="the read mix's paths, comma-separated"
     )
     parser.add_argument("--mixes", default="read,write", help="read, write or both")
+    parser.add_argument(
+        "--generator",
+        choices=["httpx", "wrk"],
+        default="httpx",
+        help="the load generator: httpx in this process (request budget, per-endpoint "
+        "figures) or wrk (Debian's package; runs --seconds per level, totals only)",
+    )
     args = parser.parse_args()
+    if args.generator == "wrk" and shutil.which("wrk") is None:
+        parser.error("--generator wrk needs wrk on PATH (Debian/Ubuntu: apt install wrk)")
     args.clients = [int(c) for c in args.clients.split(",")]
     args.reads = args.reads.split(",")
     args.mixes = args.mixes.split(",")
