@@ -286,7 +286,27 @@ async def test_batch_recommendations_refuse_bad_bodies(api: AsyncTestClient, boo
     assert_problem(await api.post(f"{API}/recommendations/batch", json={"max_dte": 0}), 400)
     assert_problem(await api.post(f"{API}/recommendations/batch", json={"wheel_ids": ["one"]}), 400)
     assert_problem(await api.post(f"{API}/recommendations/batch", json={"wheel_ids": [2**70]}), 400)
-    assert_problem(await api.post(f"{API}/recommendations/batch", json={"wheel_ids": [9999]}), 404)
+
+
+async def test_a_batch_naming_a_missing_wheel_reports_it_in_its_place(
+    api: AsyncTestClient, book: Book
+) -> None:
+    response = await api.post(
+        f"{API}/recommendations/batch", json={"wheel_ids": [9999, book.jnj, book.aapl]}
+    )
+
+    assert response.status_code == 200, response.text
+    missing, jnj, aapl = body(response)
+    assert missing == {
+        "wheel_id": 9999,
+        "symbol": None,
+        "state": None,
+        "recommendation": None,
+        "error": "wheel 9999 not found",
+    }
+    assert jnj["symbol"] == "JNJ"
+    assert jnj["recommendation"]["candidates"]
+    assert "open put" in aapl["error"]
 
 
 # ── performance ──────────────────────────────────────────────────────────────

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from cyclopts import Token
+from rich.text import Text
 
 from adapters.cli.arguments import _decimal, build
 from adapters.cli.options import GlobalOptions, UsageError, api_token_from, api_url_from
@@ -22,8 +23,10 @@ from adapters.cli.runner import (
     describe,
     run,
 )
+from adapters.cli.tables import recommendation_view
 from adapters.settings import SettingsError
 from wheel_core.app.commands import RecordTrade
+from wheel_core.app.views import WheelRecommendation
 from wheel_core.domain.errors import NotFoundError
 
 
@@ -144,3 +147,10 @@ def test_every_command_has_help_with_an_example(capsys: pytest.CaptureFixture[st
         app([*words, "--help"], result_action="return_value")
         shown = capsys.readouterr().out
         assert "example" in shown.lower() and "wheel-strategy " in shown, words
+
+
+def test_a_batch_result_for_a_missing_wheel_is_named_by_its_id() -> None:
+    missing = WheelRecommendation(wheel_id=7, symbol=None, state=None, error="wheel 7 not found")
+    [line] = recommendation_view(missing)
+    assert isinstance(line, Text)
+    assert line.plain == "wheel 7: wheel 7 not found"

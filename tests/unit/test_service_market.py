@@ -247,6 +247,18 @@ async def test_batch_recommendations_report_each_wheels_error(
     assert all(r.state is WheelState.IDLE for r in results)
 
 
+async def test_a_named_batch_keeps_its_order_and_reports_missing_wheels(
+    service: WheelService,
+) -> None:
+    wheel = await service.open_wheel(OpenWheel(symbol="AAPL", capital=D(10000)))
+    results = await service.recommend_batch([404, wheel.id, 405])
+    assert [r.wheel_id for r in results] == [404, wheel.id, 405]
+    assert results[1].recommendation is not None
+    for missing in (results[0], results[2]):
+        assert missing.symbol is None and missing.state is None
+        assert missing.error == f"wheel {missing.wheel_id} not found"
+
+
 async def test_market_use_cases_need_a_provider(clock: FakeClock) -> None:
     books_only = WheelService(InMemoryUnitOfWorkFactory(), clock)
     wheel = await books_only.open_wheel(OpenWheel(symbol="AAPL", capital=D(10000)))

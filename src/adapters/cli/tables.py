@@ -411,8 +411,9 @@ def recommendations_view(results: list[WheelRecommendation]) -> list[RenderableT
 
 
 def recommendation_view(result: WheelRecommendation) -> list[RenderableType]:
-    if result.error is not None or result.recommendation is None:
-        return [Text(f"{result.symbol}: {result.error}", style="red")]
+    if result.error is not None or result.recommendation is None or result.state is None:
+        # A wheel that no longer exists has no symbol: its id names it.
+        return [Text(f"{result.symbol or f'wheel {result.wheel_id}'}: {result.error}", style="red")]
     rec = result.recommendation
     low, high = rec.sigma_band
     head = (

@@ -35,7 +35,13 @@ from wheel_core.app.views import (
 from wheel_core.domain.checks import normalize_symbol
 from wheel_core.domain.entities import Snapshot, Trade, Wheel
 from wheel_core.domain.enums import OptionType, RiskLevel, RiskProfile, WheelState
-from wheel_core.domain.errors import ConflictError, DomainError, MarketDataError, ValidationError
+from wheel_core.domain.errors import (
+    ConflictError,
+    DomainError,
+    MarketDataError,
+    NotFoundError,
+    ValidationError,
+)
 from wheel_core.domain.lifecycle import Holdings
 from wheel_core.domain.money import CONTRACT_MULTIPLIER, ZERO, cents
 from wheel_core.domain.rules import exchange_date
@@ -234,33 +240,44 @@ class WheelService(Monitoring):
         self, wheel_ids: Iterable[int] | None = None, *, max_dte: int | None = None
     ) -> list[WheelRecommendation]:
         """Recommendations for some wheels, or every active idle/holding wheel;
-        a wheel that fails is reported with its error and the others go on."""
+        a wheel that fails, or that does not exist, is reported with its error in its
+        place and the others go on."""
+        entries: list[_Book | WheelRecommendation] = []
         async with self._read() as uow:
             if wheel_ids is None:
-                books = [
+                entries += [
                     b
                     for b in await self._books(uow, portfolio_id=None, active=True)
                     if b.wheel.state in (WheelState.IDLE, WheelState.HOLDING_SHARES)
                 ]
             else:
-                books = []
                 for wheel_id in wheel_ids:
-                    books.append(await self._book(uow, wheel_id))
-        results = []
-        for book in books:
-            try:
-                results.append(await self._recommend(book, False, max_dte))
-            except DomainError as error:
-                assert book.wheel.id is not None
-                results.append(
-                    WheelRecommendation(
-                        wheel_id=book.wheel.id,
-                        symbol=book.wheel.symbol,
-                        state=book.wheel.state,
-                        error=error.message,
-                    )
-                )
-        return results
+                    try:
+                        entries.append(await self._book(uow, wheel_id))
+                    except NotFoundError as error:
+                        entries.append(
+                            WheelRecommendation(
+                                wheel_id=wheel_id, symbol=None, state=None, error=error.message
+                            )
+                        )
+        return [
+            entry
+            if isinstance(entry, WheelRecommendation)
+            else await self._recommend_one(entry, max_dte)
+            for entry in entries
+        ]
+
+    async def _recommend_one(self, book: _Book, max_dte: int | None) -> WheelRecommendation:
+        try:
+            return await self._recommend(book, False, max_dte)
+        except DomainError as error:
+            assert book.wheel.id is not None
+            return WheelRecommendation(
+                wheel_id=book.wheel.id,
+                symbol=book.wheel.symbol,
+                state=book.wheel.state,
+                error=error.message,
+            )
 
     # ── internals ─────────────────────────────────────────────────────────
 

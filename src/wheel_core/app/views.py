@@ -194,9 +194,12 @@ class SnapshotRun(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class WheelRecommendation(msgspec.Struct, frozen=True, kw_only=True):
+    """One wheel's answer in a batch: its recommendation, or the error that stopped it."""
+
     wheel_id: int
-    symbol: str
-    state: WheelState
+    symbol: str | None
+    """``None`` only when no wheel has this id (``error`` says so)."""
+    state: WheelState | None
     recommendation: Recommendation | None = None
     error: str | None = None
 
