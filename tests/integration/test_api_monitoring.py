@@ -244,6 +244,17 @@ async def test_the_watchlist_adds_lists_and_removes_symbols(api: AsyncTestClient
     assert [e["symbol"] for e in body(await api.get(f"{API}/watchlist"))["items"]] == ["KO"]
 
 
+async def test_a_class_share_ticker_is_the_rest_of_the_path(api: AsyncTestClient) -> None:
+    await api.post(f"{API}/watchlist", json={"symbol": "brk/b"})
+    await api.post(f"{API}/watchlist", json={"symbol": "B"})
+
+    assert (await api.delete(f"{API}/watchlist/BRK/B")).status_code == 204
+    assert [e["symbol"] for e in body(await api.get(f"{API}/watchlist"))["items"]] == ["B"]
+    # Reaches the market, which does not list it: the domain's 404, not the router's.
+    assert_problem(await api.get(f"{API}/market/quotes/BRK/B"), 404, "BRK/B")
+    assert_problem(await api.get(f"{API}/market/chains/brk/b"), 404, "BRK/B")
+
+
 # ── opportunities ─────────────────────────────────────────────────────────────
 
 

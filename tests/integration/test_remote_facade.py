@@ -579,13 +579,26 @@ async def test_a_symbol_the_market_does_not_list_is_a_market_data_error(pair: Pa
     await pair.fail("chain", "zzzzq")
 
 
-async def test_a_symbol_with_a_slash_cannot_travel_in_the_api_path(pair: Pair) -> None:
-    """API gap: ``/market/quotes/{symbol}`` cannot carry ``BRK/B`` (the server decodes
-    ``%2F`` before routing), so remote mode says so instead of a bare route 404."""
-    mine, theirs = await pair.errors("quote", "brk/b")
-    assert domain_kind(mine) is domain_kind(theirs) is MarketDataError
-    assert "'BRK/B'" in theirs.message
-    assert "/" in theirs.message
+async def test_a_class_share_ticker_keeps_its_slash_in_both_modes(pair: Pair) -> None:
+    """``BRK/B`` travels as ``/market/quotes/BRK/B``: the symbol routes take the rest of
+    the path, since the server decodes ``%2F`` before it routes."""
+    await pair.fail("quote", "brk/b")  # not listed by the simulated market, alike
+    await pair.fail("chain", "BRK/B")
+    await pair.both("add_to_watchlist", AddToWatchlist(symbol="brk/b"))
+    await pair.both("add_to_watchlist", AddToWatchlist(symbol="B"))
+    await pair.both("remove_from_watchlist", "BRK/B")
+    assert [e.symbol for e in await pair.both("watchlist")] == ["B"]
+
+
+async def test_a_ticker_with_dot_segments_is_not_resolved_as_a_path(pair: Pair) -> None:
+    """``A/../B`` must not become ``B`` on its way to the server."""
+    await pair.both("add_to_watchlist", AddToWatchlist(symbol="B"))
+    mine, _ = await pair.fail("remove_from_watchlist", "A/../B")
+    assert domain_kind(mine) is NotFoundError
+    assert mine.message == "watchlist symbol 'A/../B' not found"
+    await pair.both("add_to_watchlist", AddToWatchlist(symbol="BRK.B"))
+    await pair.both("remove_from_watchlist", "brk.b")
+    assert [e.symbol for e in await pair.both("watchlist")] == ["B"]
 
 
 # ── the link itself: canned answers through httpx.MockTransport ──────────────

@@ -11,3 +11,11 @@ MAX_ID = 2**63 - 1
 (it could not even be sent to the database)."""
 
 Id = Annotated[int, Parameter(ge=1, le=MAX_ID)]
+
+
+def ticker_of(path: str) -> str:
+    """The ticker of a ``{symbol:path}`` parameter, which Litestar hands over with the
+    leading slash of its segment. Tickers are taken as the rest of the path because a
+    class-share ticker holds a slash of its own (``BRK/B``), and the server decodes
+    ``%2F`` before it routes, so no encoding could keep it in one segment."""
+    return path.removeprefix("/")

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from adapters.cli.remote.client import Param
 from wheel_core.domain.checks import normalize_symbol
-from wheel_core.domain.errors import MarketDataError, NotFoundError
+from wheel_core.domain.errors import NotFoundError
 from wheel_core.ports import AlertQuery, OpportunityQuery, SnapshotQuery, TradeQuery
 
 MAX_ID = 2**63 - 1
@@ -93,16 +93,11 @@ def opportunity_path(opportunity_id: int) -> str:
 
 
 def symbol_segment(symbol: str) -> str:
-    """The ticker as one path segment, refused as the service refuses it.
+    """The ticker as the last part of a path, refused as the service refuses it.
 
-    A ticker may hold a ``/`` (``BRK/B``), but the server decodes ``%2F`` before it
-    routes, so such a ticker cannot reach the market endpoints; saying so beats the
-    route's bare "Not Found".
+    A class-share ticker keeps its slash (``/market/quotes/BRK/B``): the server's
+    symbol routes take the rest of the path. Its dots are escaped, so that a ticker
+    such as ``A/../B`` stays itself instead of being resolved as a relative path
+    (httpx removes literal dot segments; the server decodes ``%2E`` back to dots).
     """
-    ticker = normalize_symbol(symbol)
-    if "/" in ticker:
-        raise MarketDataError(
-            f"the server's API cannot look up {ticker!r}: a '/' cannot travel in its URL "
-            "path; use the symbol's dotted form (e.g. BRK.B) or --direct-mode"
-        )
-    return quote(ticker, safe="")
+    return quote(normalize_symbol(symbol), safe="/").replace(".", "%2E")

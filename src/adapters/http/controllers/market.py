@@ -9,6 +9,7 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
+from adapters.http.params import ticker_of
 from wheel_core.app.service import WheelService
 from wheel_core.market import OptionChain, Quote
 
@@ -17,12 +18,13 @@ class MarketController(Controller):
     path = "/market"
     tags = ["market"]
 
-    @get("/quotes/{symbol:str}")
+    @get("/quotes/{symbol:path}")
     async def quote(self, service: WheelService, symbol: str) -> Quote:
-        """The symbol's current price with bid and ask (404 when the symbol is not listed)."""
-        return await service.quote(symbol)
+        """The symbol's current price with bid and ask (404 when the symbol is not listed).
+        A class-share ticker keeps its slash: ``/market/quotes/BRK/B``."""
+        return await service.quote(ticker_of(symbol))
 
-    @get("/chains/{symbol:str}")
+    @get("/chains/{symbol:path}")
     async def chain(
         self,
         service: WheelService,
@@ -37,4 +39,4 @@ class MarketController(Controller):
     ) -> OptionChain:
         """The symbol's listed puts and calls, optionally between two expiration days (404
         when the symbol is not listed)."""
-        return await service.chain(symbol, from_date=from_date, to_date=to_date)
+        return await service.chain(ticker_of(symbol), from_date=from_date, to_date=to_date)

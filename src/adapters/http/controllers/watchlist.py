@@ -6,6 +6,7 @@ from litestar import Controller, delete, get, post
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset, page_of
+from adapters.http.params import ticker_of
 from wheel_core.app.commands import AddToWatchlist
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import OpportunityScan, Page
@@ -28,10 +29,11 @@ class WatchlistController(Controller):
         """Watch a symbol (upper-cased); a symbol already watched is a 409."""
         return await service.add_to_watchlist(data)
 
-    @delete("/{symbol:str}", status_code=HTTP_204_NO_CONTENT)
+    @delete("/{symbol:path}", status_code=HTTP_204_NO_CONTENT)
     async def remove_from_watchlist(self, service: WheelService, symbol: str) -> None:
-        """Stop watching a symbol (404 when it is not watched); its opportunities stay."""
-        await service.remove_from_watchlist(symbol)
+        """Stop watching a symbol (404 when it is not watched); its opportunities stay.
+        A class-share ticker keeps its slash: ``DELETE /watchlist/BRK/B``."""
+        await service.remove_from_watchlist(ticker_of(symbol))
 
     @post("/scan", status_code=HTTP_200_OK)
     async def scan(self, service: WheelService) -> OpportunityScan:
