@@ -135,6 +135,17 @@ async def test_rowcount_of_an_update_and_partial_fetches(engine: AsyncEngine) ->
         assert result.fetchall() == [("n3",), ("n4",)]
 
 
+async def test_a_streamed_result_opens_its_transaction_first(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(insert(items), [{"name": f"s{k}"} for k in range(3)])
+    async with engine.connect() as connection:
+        streamed = await connection.stream(select(items.c.name).order_by(items.c.id))
+        raw = (await connection.get_raw_connection()).driver_connection
+        assert raw is not None
+        assert raw._conn.in_transaction
+        assert [row.name async for row in streamed] == ["s0", "s1", "s2"]
+
+
 async def test_driver_errors_reach_the_caller_as_sqlalchemy_errors(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
         await connection.execute(insert(items).values(name="dup"))

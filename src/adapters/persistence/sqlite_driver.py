@@ -12,7 +12,9 @@ and rollback cost eight. Here:
 - ``BEGIN`` rides along with the transaction's first statement
   (``begin_with_next``, called from ``database.py``'s begin hook) instead of a
   trip and a SQLAlchemy execution of its own; a transaction that ran no
-  statement has nothing to roll back or commit, and makes no trip at all.
+  statement has nothing to roll back or commit, and makes no trip at all. (A
+  streaming cursor, which SQLAlchemy drives itself, sends it just before its
+  statement.)
 
 A one-query read is two trips (``BEGIN`` + select, then rollback). Measured on the
 HTTP read mix at 10 clients (``benchmarks/http_bench.py``, see its README), with
@@ -40,6 +42,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
+    AsyncAdapt_aiosqlite_ss_cursor,
 )
 from sqlalchemy.util import EMPTY_DICT
 
@@ -148,9 +151,25 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = collections.deque(rows)
 
 
+class StreamingCursor(AsyncAdapt_aiosqlite_ss_cursor):
+    """SQLAlchemy's server-side cursor (``stream()``: rows fetched as they are read),
+    which sends a pending ``BEGIN`` before its statement, in a trip of its own."""
+
+    __slots__ = ()
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        adapted: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
+        if adapted._begin is not None:
+            async with adapted._execute_mutex:
+                begin, adapted._begin = adapted._begin, None
+                await self._cursor.execute(begin)
+        return await super()._execute_async(operation, parameters)
+
+
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ("_begin",)
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass; mypy reads it exact
+    _ss_cursor_cls = StreamingCursor
 
     def __init__(self, dbapi: Any, connection: AsyncIODBAPIConnection) -> None:
         super().__init__(dbapi, connection)
