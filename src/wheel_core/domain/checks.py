@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from wheel_core.domain.errors import ValidationError
 
-_SYMBOL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-/")
-SYMBOL_PATTERN = r"^\s*[A-Za-z0-9./-]{1,12}\s*$"
-"""What :func:`normalize_symbol` accepts, for schemas."""
+_TICKER = r"[A-Za-z0-9][A-Za-z0-9.-]*(?:/[A-Za-z0-9][A-Za-z0-9.-]*)?"
+SYMBOL_PATTERN = rf"^\s*(?=\S{{1,12}}\s*$){_TICKER}\s*$"
+"""What :func:`normalize_symbol` accepts, for schemas: up to 12 characters, each part
+starting with a letter or digit, at most one ``/`` and only between two parts
+(``BRK/B``), so that a ticker travels whole as the last part of a URL path."""
+_SYMBOL = re.compile(SYMBOL_PATTERN)
 MAX_AMOUNT = Decimal(1_000_000_000_000)
 """No price, premium, fee or capital is larger: a bigger number is a typo, and refusing it
 keeps every sum inside exact decimal arithmetic."""
@@ -45,10 +49,9 @@ def aware(value: datetime | None, field: str) -> None:
 
 def normalize_symbol(symbol: str) -> str:
     """Upper-case ticker; refuses empty or odd symbols so they never reach a provider."""
-    cleaned = symbol.strip().upper()
-    if not cleaned or len(cleaned) > 12 or not set(cleaned) <= _SYMBOL_CHARS:
+    if not _SYMBOL.match(symbol):
         raise ValidationError(f"symbol must be a ticker such as AAPL or BRK.B, got {symbol!r}")
-    return cleaned
+    return symbol.strip().upper()
 
 
 def as_utc(value: datetime) -> datetime:

@@ -96,8 +96,8 @@ def symbol_segment(symbol: str) -> str:
     """The ticker as the last part of a path, refused as the service refuses it.
 
     A class-share ticker keeps its slash (``/market/quotes/BRK/B``): the server's
-    symbol routes take the rest of the path. Its dots are escaped, so that a ticker
-    such as ``A/../B`` stays itself instead of being resolved as a relative path
-    (httpx removes literal dot segments; the server decodes ``%2E`` back to dots).
+    symbol routes take the rest of the path. The ticker rules (each part starts with
+    a letter or digit, one ``/`` at most, between two parts) leave nothing that a URL
+    would resolve or merge on the way: no empty, ``.`` or ``..`` part.
     """
-    return quote(normalize_symbol(symbol), safe="/").replace(".", "%2E")
+    return quote(normalize_symbol(symbol), safe="/")
