@@ -6,14 +6,17 @@ process (WAL), and it reads the last committed state.
 behaviour under test these awaits would never finish."""
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.persistence import SqlUnitOfWorkFactory, create_engine, upgrade
+from adapters.persistence.inspection import ping, row_counts
 from wheel_core.domain.entities import Portfolio
 
 T0 = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
 GUARD = 30  # seconds before a hang is reported as a failure
+GUARD_SHORT = 5  # the same, where the hang would be SQLite's 30 s busy timeout
 
 
 async def names(factory: SqlUnitOfWorkFactory) -> list[str]:
@@ -105,3 +108,25 @@ async def test_a_connection_goes_back_to_the_pool_with_nothing_held(tmp_path: Pa
     finally:
         await server.dispose()
         await cli.dispose()
+
+
+async def test_health_checks_read_without_the_write_lock(tmp_path: Path) -> None:
+    """``/health`` and ``/system/info`` go straight to the engine: while another process
+    holds the write lock they still answer at once, with what is committed, instead of
+    waiting in SQLite's busy handler on one of the pool's two connections."""
+    path = tmp_path / "health.db"
+    engine = create_engine(path)
+    await upgrade(engine)
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute(
+            "INSERT INTO portfolios (name, description, capital, is_default, created_at)"
+            " VALUES ('uncommitted', '', '0', 0, '2026-01-05 15:00:00')"
+        )
+        await asyncio.wait_for(ping(engine), GUARD_SHORT)
+        counts = await asyncio.wait_for(row_counts(engine), GUARD_SHORT)
+        assert counts["portfolios"] == 1  # the default one; the insert is not committed
+    finally:
+        other.close()
+        await engine.dispose()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence import tables
+from adapters.persistence.database import READ_ONLY
 
 COUNTED = (
     tables.portfolios,
@@ -20,14 +21,21 @@ COUNTED = (
 
 async def ping(engine: AsyncEngine) -> None:
     """One round trip; raises whatever the driver raises when the database is unusable."""
-    async with engine.connect() as connection:
+    async with _reading(engine) as connection:
         await connection.execute(text("SELECT 1"))
 
 
 async def row_counts(engine: AsyncEngine) -> dict[str, int]:
-    async with engine.connect() as connection:
+    async with _reading(engine) as connection:
         counts: dict[str, int] = {}
         for table in COUNTED:
             found = await connection.scalar(select(func.count()).select_from(table))
             counts[table.name] = int(found or 0)
         return counts
+
+
+def _reading(engine: AsyncEngine) -> AsyncConnection:
+    """A connection whose transactions begin deferred (see ``database.py``): a health
+    check must neither wait for another process's write lock, holding one of the pool's
+    few connections meanwhile, nor report the database down because a writer is busy."""
+    return engine.execution_options(**{READ_ONLY: True}).connect()
