@@ -103,7 +103,7 @@ class LightStore:
         self.runs: list[JobRun] = []
         self.values: dict[str, str] = {}
 
-    def __call__(self) -> Self:
+    def __call__(self, *, read_only: bool = False) -> Self:
         return self
 
     async def __aenter__(self) -> Self:

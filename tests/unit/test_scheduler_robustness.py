@@ -8,6 +8,9 @@ The real AsyncIOScheduler is started where the schedule is read, but no job fire
 tests call the run path themselves, on a fake clock, and never wait for a time."""
 
 import asyncio
+import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -22,7 +25,8 @@ from adapters.market_data.calendar import NyseCalendar
 from adapters.scheduler import Plugin, PluginContext
 from adapters.scheduler.discovery import Discovery, LoadedPlugin
 from adapters.scheduler.history import JobRunQuery
-from adapters.scheduler.runner import INTERRUPTED
+from adapters.scheduler.owners import is_alive, this_process
+from adapters.scheduler.runner import INTERRUPTED, STOP_GRACE
 from adapters.scheduler.scheduler import ORPHANED, RELOAD_SECONDS, Scheduler
 from adapters.scheduler.schedules import JobSchedule
 from adapters.scheduler.views import PluginUpdate
@@ -384,6 +388,63 @@ async def test_a_start_leaves_a_run_younger_than_the_process_running(tmp_path: P
     finally:
         await _close(server_side)
         await _close(writer_side)
+
+
+def _finished_process() -> str:
+    """The owner stamp of a process that has exited (and been reaped) on this host."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return f"{socket.gethostname()}:{child.pid}"
+
+
+def _left_running(harness: Harness, owner: str, minutes_ago: int) -> JobRun:
+    started = harness.clock.now() - timedelta(minutes=minutes_ago)
+    run = JobRun(job="opportunity_scan", trigger="manual", started_at=started,
+                 status="running", owner=owner, id=len(harness.store.runs) + 1)  # fmt: skip
+    harness.store.runs.append(run)
+    return run
+
+
+def test_an_owner_is_alive_only_when_this_host_has_its_process() -> None:
+    assert is_alive(this_process()) is True
+    assert is_alive(_finished_process()) is False
+    assert is_alive("another-host.invalid:1") is None  # cannot tell from here
+    assert is_alive(f"{socket.gethostname()}:not-a-pid") is None
+
+
+async def test_every_run_is_stamped_with_the_process_that_ran_it() -> None:
+    harness = build(FakeClock(ny(2026, 11, 24, 10, 0)), NyseCalendar())
+    await harness.scheduler.run_now("price_refresh")
+    [run] = harness.store.runs
+    assert run.owner == this_process()
+
+
+async def test_a_run_whose_process_is_gone_is_closed_at_once() -> None:
+    harness = build(FakeClock(ny(2026, 11, 24, 10, 0)), NyseCalendar())
+    gone = _left_running(harness, _finished_process(), minutes_ago=1)
+    assert await harness.scheduler.close_orphans() == 1
+    assert (gone.status, gone.error) == ("failure", ORPHANED)
+    assert gone.finished_at == harness.clock.now()
+
+
+@pytest.mark.parametrize("owner", [this_process(), "another-host.invalid:4242"])
+async def test_a_run_of_a_live_or_unknown_process_is_closed_only_after_its_timeout(
+    owner: str,
+) -> None:
+    """The CLI's ``jobs run`` beside a server that restarts: its run goes on, so the new
+    scheduler leaves it; past its timeout (and the stop grace) no live runner has it."""
+    clock = FakeClock(ny(2026, 11, 24, 10, 0))
+    harness = build(clock, NyseCalendar())
+    clock.advance(timedelta(minutes=1))  # the run began before this scheduler
+    run = _left_running(harness, owner, minutes_ago=2)
+    timeout = (await harness.scheduler.get_job("opportunity_scan")).timeout_seconds
+    assert await harness.scheduler.close_orphans() == 0
+    clock.set(run.started_at + timedelta(seconds=timeout + STOP_GRACE))
+    assert await harness.scheduler.close_orphans() == 0
+    assert run.status == "running"
+    clock.advance(timedelta(seconds=1))
+    assert await harness.scheduler.close_orphans() == 1
+    assert (run.status, run.error) == ("failure", ORPHANED)
 
 
 async def test_a_schedule_that_never_fires_is_refused_and_nothing_is_stored() -> None:

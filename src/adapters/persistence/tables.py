@@ -207,6 +207,7 @@ job_runs = Table(
     Column("status", String(30), nullable=False),
     Column("error", Text, nullable=True),
     Column("summary", Text, nullable=True),
+    Column("owner", String(300), nullable=True),
     Index(None, "job", "started_at"),
 )
 

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from adapters.scheduler.history import RunStatus, RunTrigger
 from adapters.scheduler.jobs import Job, JobFailedError
+from adapters.scheduler.owners import this_process
 from adapters.scheduler.schedules import JobSchedule, allowed
 from wheel_core.domain.entities import JobRun
 from wheel_core.domain.errors import ConflictError, DomainError
@@ -103,9 +104,14 @@ class JobRunner:
     async def _execute(
         self, job: Job, schedule: JobSchedule, trigger: RunTrigger, started: datetime
     ) -> JobRun:
-        run = await self._save(
-            JobRun(job=job.name, trigger=trigger, started_at=started, status="running"), new=True
+        running = JobRun(
+            job=job.name,
+            trigger=trigger,
+            started_at=started,
+            status="running",
+            owner=this_process(),
         )
+        run = await self._save(running, new=True)
         timeout = schedule.timeout_seconds or self._default_timeout
         status: RunStatus
         summary: str | None = None

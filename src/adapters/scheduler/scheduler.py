@@ -38,8 +38,9 @@ from adapters.scheduler.discovery import Discovery, discover
 from adapters.scheduler.history import JobRunQuery, JobRunView, last_run, list_runs, view_of
 from adapters.scheduler.job_facade import JobFacade
 from adapters.scheduler.jobs import CORE_DEFAULTS, Job, core_jobs
+from adapters.scheduler.owners import is_alive
 from adapters.scheduler.plugin_host import PluginHost, PluginServices
-from adapters.scheduler.runner import JobRunner
+from adapters.scheduler.runner import STOP_GRACE, JobRunner
 from adapters.scheduler.schedules import JobSchedule, describe, trigger_for, with_override
 from adapters.scheduler.views import (
     JobView,
@@ -127,6 +128,7 @@ class Scheduler:
         while True:
             await self._pause(seconds)
             await self.reload()
+            await self.close_orphans()
             await self.prune_runs()
 
     async def prune_runs(self) -> int:
@@ -171,26 +173,50 @@ class Scheduler:
             return None
         return override
 
-    async def _close_orphans(self) -> None:
-        """Runs still recorded ``running`` that began before this process: the process
-        that ran them stopped mid-run. They are recorded as failures."""
+    async def close_orphans(self) -> int:
+        """Record as failures the runs still ``running`` whose process stopped mid-run;
+        how many. Done at start and with every reload, so a run left by a process that
+        died while another kept running is closed within a minute of its timeout."""
+        now = self._clock.now()
         try:
-            async with self._unit_of_work() as uow:
+            async with self._unit_of_work(read_only=True) as uow:
+                running = await uow.job_runs.search(JobRunQuery(status="running"))
+            orphans = {run.id for run in running if self._orphaned(run, now)}
+            if not orphans:
+                return 0
+            closed = 0
+            async with self._unit_of_work() as uow:  # again: one may have finished since
                 for run in await uow.job_runs.search(JobRunQuery(status="running")):
-                    if run.started_at < self._born:
-                        run.status, run.error = "failure", ORPHANED
-                        run.finished_at = self._clock.now()
+                    if run.id in orphans:
+                        run.status, run.error, run.finished_at = "failure", ORPHANED, now
                         await uow.job_runs.update(run)
+                        closed += 1
                 await uow.commit()
         except Exception:
             log.exception("runs left running by a stopped process could not be closed")
+            return 0
+        log.warning("%d job runs left running by a stopped process were closed", closed)
+        return closed
+
+    def _orphaned(self, run: JobRun, now: datetime) -> bool:
+        """Whether ``run``'s process is gone (see ``owners.py``). A run without an owner
+        was recorded by an older version: gone if it began before this process."""
+        if run.owner is None:
+            return run.started_at < self._born
+        if is_alive(run.owner) is False:
+            return True
+        try:
+            timeout = self.schedule(run.job).timeout_seconds or self._settings.job_timeout
+        except NotFoundError:  # a plugin since removed
+            timeout = self._settings.job_timeout
+        return now - run.started_at > timedelta(seconds=timeout + STOP_GRACE)
 
     async def start(self) -> None:
         """Load the settings and start APScheduler on the running event loop."""
         if self.running:
             return
         await self.load()
-        await self._close_orphans()
+        await self.close_orphans()
         await self.prune_runs()
         self._aps = AsyncIOScheduler(
             timezone="UTC",

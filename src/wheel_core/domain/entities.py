@@ -173,6 +173,9 @@ class JobRun(msgspec.Struct, kw_only=True):
     finished_at: datetime | None = None
     error: str | None = None
     summary: str | None = None
+    owner: str | None = None
+    """The process that ran it (``host:pid``): a later process closes a run left
+    ``running`` only once it can tell its process is gone. ``None`` on older runs."""
     id: int | None = None
 
 
