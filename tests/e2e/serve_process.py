@@ -90,8 +90,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_server(
-    tmp_path: Path, *, env: Mapping[str, str] | None = None, headers: Mapping[str, str] = {}
+    tmp_path: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] = {},
+    default_db: bool = False,
 ) -> Iterator[Server]:
+    """``default_db``: no ``--db``, as the README's first command runs it (the file then
+    lands in the user data directory, which the clean environment puts in ``tmp_path``)."""
     port = free_port()
     log = tmp_path / "server.stderr"
     argv = [
@@ -103,9 +109,9 @@ def running_server(
         "127.0.0.1",
         "--port",
         str(port),
-        "--db",
-        str(tmp_path / "e2e.db"),
     ]
+    if not default_db:
+        argv += ["--db", str(tmp_path / "e2e.db")]
     with log.open("wb") as stderr:
         process = subprocess.Popen(
             argv,

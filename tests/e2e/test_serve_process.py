@@ -50,6 +50,25 @@ def test_serve_starts_migrates_and_serves_the_api(tmp_path: Path) -> None:
     assert any(r["method"] == "POST" and r["status"] == 201 for r in access)
 
 
+def test_the_readme_first_command_runs_on_the_embedded_defaults(tmp_path: Path) -> None:
+    """``wheel-strategy serve`` with no database and no configuration: SQLite in the user
+    data directory and the simulated market (only the port is ours: a free one)."""
+    with (
+        running_server(tmp_path, default_db=True) as server,
+        httpx.Client(base_url=server.base_url, timeout=10.0) as client,
+    ):
+        health = client.get("/api/v1/health").json()
+        assert health["status"] == "ok"
+        info = client.get("/api/v1/system/info").json()
+        quote = client.get("/api/v1/market/quotes/AAPL").json()
+        assert client.get("/docs").status_code == 200
+    expected = tmp_path / "data" / "wheel-strategy" / "wheel_strategy.db"
+    assert expected.is_file()
+    assert info["database"]["path"] == str(expected)
+    assert (info["market_data_provider"], info["simulated_market"]) == ("simulated", True)
+    assert quote["simulated"] is True
+
+
 def test_a_token_protects_every_endpoint_and_never_reaches_the_log(tmp_path: Path) -> None:
     bearer = {"Authorization": f"Bearer {TOKEN}"}
     with (

@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+import pytest
 from api_responses import PROBLEM
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
@@ -30,8 +31,13 @@ async def test_health_is_503_when_the_database_is_down(tmp_path: Path) -> None:
     async with AsyncTestClient(create_app(container, manage_database=False)) as client:
         response = await client.get("/api/v1/health")
     assert response.status_code == 503
-    assert response.json()["status"] == "down"
-    assert response.json()["database"]["status"] == "down"
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert (body["status"], body["code"]) == (503, "database_down")
+    assert body["detail"].startswith("the database is down: ")
+    assert body["health"]["status"] == "down"
+    assert body["health"]["database"]["status"] == "down"
+    assert body["health"]["market_data"]["provider"] == "simulated"
     await broken.dispose()
 
 
@@ -111,6 +117,19 @@ async def test_validate_accepts_a_good_change_without_saving_it(api: AsyncTestCl
     assert shown["calendar"]["extra_closed_days"] == []
 
 
+async def test_validation_errors_name_the_field_they_refuse(api: AsyncTestClient) -> None:
+    # A rule the core checks after decoding (amount bounds) and one msgspec checks itself.
+    for sent, message in (
+        ({"name": "x", "capital": -1}, "capital must be 0 or more, got -1"),
+        ({"name": "x", "capital": "lots"}, "Invalid decimal string"),
+    ):
+        response = await api.post("/api/v1/portfolios", json=sent)
+        assert response.status_code == 400
+        [error] = response.json()["errors"]
+        assert (error["field"], error["source"]) == ("capital", "body")
+        assert error["message"].startswith(message)
+
+
 async def test_unknown_routes_and_methods_are_problems(api: AsyncTestClient) -> None:
     missing = await api.get("/api/v1/nothing-here")
     assert missing.status_code == 404
@@ -119,6 +138,12 @@ async def test_unknown_routes_and_methods_are_problems(api: AsyncTestClient) -> 
     wrong = await api.put("/api/v1/portfolios")
     assert wrong.status_code == 405
     assert wrong.headers["content-type"] == PROBLEM
+    # Outside the API too: the documentation's router answers these with HTML of its own.
+    for path in ("/favicon.ico", "/nothing", "/docs/nothing"):
+        outside = await api.get(path)
+        assert (outside.status_code, outside.headers["content-type"]) == (404, PROBLEM), path
+        assert outside.json()["code"] == "not_found"
+    assert (await api.get("/docs")).headers["content-type"].startswith("text/html")
 
 
 async def test_a_malformed_body_is_a_400_naming_the_problem(api: AsyncTestClient) -> None:
@@ -135,19 +160,26 @@ async def test_a_malformed_body_is_a_400_naming_the_problem(api: AsyncTestClient
 
 
 async def test_an_unexpected_error_is_a_500_with_only_an_id(
-    api: AsyncTestClient, api_container: Container
+    api: AsyncTestClient,
+    api_container: Container,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    class Exploding:
-        async def list_portfolios(self) -> None:
-            raise RuntimeError("secret internals /etc/passwd")
+    async def exploding() -> None:
+        raise RuntimeError("secret internals /etc/passwd")
 
-    api_container.service.override(providers.Object(Exploding()))
+    monkeypatch.setattr(api_container.service(), "list_portfolios", exploding)
     response = await api.get("/api/v1/portfolios")
     assert response.status_code == 500
     body = response.json()
     assert body["code"] == "internal_error"
     assert body["error_id"] in body["detail"]
     assert "secret internals" not in response.text and "Traceback" not in response.text
+    # The log keeps what the body leaves out, under the id the user was given.
+    [logged] = [r for r in caplog.records if getattr(r, "error_id", None) == body["error_id"]]
+    assert logged.levelname == "ERROR"
+    assert logged.exc_info is not None
+    assert "secret internals" in str(logged.exc_info[1])
 
 
 async def test_an_oversized_body_is_refused(tmp_path: Path) -> None:
@@ -203,6 +235,9 @@ async def test_the_docs_are_served(api: AsyncTestClient) -> None:
     assert create["additionalProperties"] is False
     assert create["properties"]["capital"]["type"] == "number"
     assert create["properties"]["capital"]["minimum"] == 0
+    batch = schema["components"]["schemas"]["BatchRecommendations"]["properties"]["wheel_ids"]
+    [ids] = [member for member in batch["oneOf"] if member["type"] == "array"]
+    assert (ids["items"]["minimum"], ids["items"]["maximum"]) == (1, 2**63 - 1)
     responses = schema["paths"]["/api/v1/portfolios"]["post"]["responses"]
     assert "application/problem+json" in responses["default"]["content"]
 
@@ -216,5 +251,12 @@ async def test_ids_and_offsets_beyond_64_bits_are_refused_not_crashed(api: Async
         f"/api/v1/trades?portfolio_id={too_big}",
     ):
         response = await api.get(path)
+        assert response.status_code == 400, path
+        assert response.headers["content-type"] == PROBLEM
+    for path, sent in (
+        ("/api/v1/wheels", {"symbol": "AAPL", "portfolio_id": too_big}),
+        ("/api/v1/recommendations/batch", {"wheel_ids": [too_big]}),
+    ):
+        response = await api.post(path, json=sent)
         assert response.status_code == 400, path
         assert response.headers["content-type"] == PROBLEM

@@ -27,7 +27,7 @@ from adapters.http.auth import BearerTokenMiddleware
 from adapters.http.controllers import CONTROLLERS
 from adapters.http.dependencies import DEPENDENCIES
 from adapters.http.openapi_schema import SCHEMA_PLUGINS, document_problems
-from adapters.http.problems import EXCEPTION_HANDLERS
+from adapters.http.problems import EXCEPTION_HANDLERS, html_not_found_as_problem
 from adapters.http.responses import ExactJsonRequest, ExactJsonResponse
 from adapters.version import VERSION
 
@@ -62,6 +62,7 @@ def create_app(container: Container, *, manage_database: bool = True) -> Litesta
         route_handlers=[Router(path=API_PREFIX, route_handlers=CONTROLLERS)],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
+        after_request=html_not_found_as_problem,
         response_class=ExactJsonResponse,
         request_class=ExactJsonRequest,
         lifespan=[lifespan],

@@ -62,6 +62,9 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
             prop = (schema.properties or {}).get(field.encode_name)
             if bounds and isinstance(prop, Schema):
                 _apply(prop, bounds)
+            item_bounds = _item_bounds(field.type)
+            if item_bounds and isinstance(prop, Schema):
+                _apply_to_items(prop, item_bounds)
         return schema
 
 
@@ -75,6 +78,29 @@ def _declared_bounds(kind: msgspec.inspect.Type) -> dict[str, Any]:
     if isinstance(kind, msgspec.inspect.Metadata) and kind.extra_json_schema:
         return {k: v for k, v in kind.extra_json_schema.items() if k in _BOUNDS}
     return {}
+
+
+def _item_bounds(kind: msgspec.inspect.Type) -> dict[str, Any]:
+    """The bounds of a list's integers (``list[Id]``), which Litestar leaves out."""
+    if isinstance(kind, msgspec.inspect.UnionType):
+        for member in kind.types:
+            if found := _item_bounds(member):
+                return found
+        return {}
+    if isinstance(kind, msgspec.inspect.ListType) and isinstance(
+        kind.item_type, msgspec.inspect.IntType
+    ):
+        item = kind.item_type
+        return {k: v for k, v in (("minimum", item.ge), ("maximum", item.le)) if v is not None}
+    return {}
+
+
+def _apply_to_items(prop: Schema, bounds: dict[str, Any]) -> None:
+    arrays = [m for m in (prop.one_of or prop.any_of or [prop]) if isinstance(m, Schema)]
+    for array in arrays:
+        if array.type == OpenAPIType.ARRAY and isinstance(array.items, Schema):
+            for key, value in bounds.items():
+                setattr(array.items, _BOUNDS[key], value)
 
 
 def _apply(prop: Schema, bounds: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ whose body holds only an id; the traceback goes to the log under that id.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from http import HTTPStatus
 from typing import Any
@@ -90,9 +91,9 @@ def _validation(
 ) -> Response[dict[str, Any]]:
     errors = [
         {
-            "field": item.get("key") or None,
+            "field": _field(item.get("key"), message := str(item.get("message", ""))),
             "source": item.get("source"),
-            "message": str(item.get("message", "")),
+            "message": message,
         }
         for item in (error.extra if isinstance(error.extra, list) else [])
         if isinstance(item, dict)
@@ -107,6 +108,19 @@ def _validation(
         code="invalid_request",
         errors=errors,
     )
+
+
+_NAMED_FIELD = re.compile(r"^([a-z_][a-z0-9_]*) must\b")
+
+
+def _field(key: Any, message: str) -> str | None:
+    """The field an error is about. A rule the core checks after decoding (an amount's
+    bounds: msgspec cannot bound a Decimal) is reported against the whole body,
+    ``data``; the core's checks begin their message with the field they refuse
+    (``capital must be 0 or more``), so that field is named instead."""
+    if key == "data" and (named := _NAMED_FIELD.match(message)):
+        return named.group(1)
+    return str(key) if key else None
 
 
 def _setting(request: Request[Any, Any, Any], error: SettingsError) -> Response[dict[str, Any]]:
@@ -141,7 +155,21 @@ def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[d
     )
 
 
+class ServiceDownError(Exception):
+    """The server cannot serve (its database is down): a 503 whose problem carries
+    ``extra`` as members of its own, e.g. the health report."""
+
+    def __init__(self, detail: str, *, code: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail, self.code, self.extra = detail, code, extra
+
+
+def _down(request: Request[Any, Any, Any], error: ServiceDownError) -> Response[dict[str, Any]]:
+    return problem(request, 503, error.detail, code=error.code, **error.extra)
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    ServiceDownError: _down,
     DomainError: _domain,
     ValidationException: _validation,
     SettingsError: _setting,
@@ -149,4 +177,20 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     Exception: _unexpected,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "problem"]
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "ServiceDownError", "problem"]
+
+
+def html_not_found_as_problem(response: Response[Any]) -> Response[Any]:
+    """An ``after_request`` hook. Litestar's OpenAPI router, mounted at ``/`` to serve
+    ``/docs`` and ``/redoc``, answers any other GET outside the API (``/favicon.ico``)
+    with an HTML 404 page of its own; every error here is problem+json."""
+    if response.status_code != 404 or response.media_type != "text/html":
+        return response
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus.NOT_FOUND.phrase,
+        "status": 404,
+        "detail": "no such page: the API is under /api/v1, its documentation at /docs",
+        "code": "not_found",
+    }
+    return Response(body, status_code=404, media_type=PROBLEM_JSON)

@@ -16,12 +16,14 @@ import msgspec
 
 from wheel_core.domain.checks import (
     MAX_AMOUNT,
+    MAX_ID,
     SYMBOL_PATTERN,
     aware,
     non_negative,
     normalize_symbol,
     positive,
     positive_int,
+    record_id,
 )
 from wheel_core.domain.enums import OptionType, RiskLevel, RiskProfile
 from wheel_core.domain.errors import ValidationError
@@ -42,6 +44,7 @@ Shares = Annotated[int, msgspec.Meta(ge=0, le=10_000_000)]
 Name = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=200)]
 Symbol = Annotated[str, msgspec.Meta(pattern=SYMBOL_PATTERN)]
 Instant = Annotated[datetime, msgspec.Meta(tz=True)]
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
 class CreatePortfolio(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -73,7 +76,7 @@ class OpenWheel(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     """Start wheeling a symbol; with ``shares`` it starts from shares already owned."""
 
     symbol: Symbol
-    portfolio_id: int | None = None
+    portfolio_id: Id | None = None
     """``None`` opens the wheel in the default portfolio."""
     profile: RiskProfile = RiskProfile.MODERATE
     capital: Amount = ZERO
@@ -83,6 +86,8 @@ class OpenWheel(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
 
     def __post_init__(self) -> None:
         normalize_symbol(self.symbol)
+        if self.portfolio_id is not None:
+            record_id(self.portfolio_id, "portfolio_id")
         non_negative(self.capital, "capital")
         aware(self.opened_at, "opened_at")
         if self.shares < 0:
@@ -246,7 +251,6 @@ class SellShares(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
         aware(self.at, "at")
 
 
-Id = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
 AlertKindText = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=40)]
 """``itm``, ``risk``, ``expiry`` from the risk monitor; a plugin's name for its alerts."""
 AlertKey = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=200)]
@@ -282,7 +286,7 @@ class RaiseAlert(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
         for field in ("wheel_id", "trade_id"):
             value = getattr(self, field)
             if value is not None:
-                positive_int(value, field)
+                record_id(value, field)
 
 
 class AddToWatchlist(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

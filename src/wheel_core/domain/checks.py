@@ -41,6 +41,16 @@ def positive_int(value: int, field: str) -> None:
         raise ValidationError(f"{field} must be a whole number greater than 0, got {value}")
 
 
+MAX_ID = 2**63 - 1
+"""Records are keyed by signed 64-bit integers: a larger id names nothing and could not
+even be sent to the database."""
+
+
+def record_id(value: int, field: str) -> None:
+    if not 1 <= value <= MAX_ID:
+        raise ValidationError(f"{field} must be an id from 1 to {MAX_ID}, got {value}")
+
+
 def aware(value: datetime | None, field: str) -> None:
     """Naive datetimes are refused: inside the core every instant is unambiguous."""
     if value is not None and value.utcoffset() is None:

@@ -8,14 +8,15 @@ from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, get, patch, post
 from litestar.datastructures import State
-from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.container import Container, apply_settings, save_settings, stored_settings
 from adapters.http.dependencies import container_of
+from adapters.http.problems import ServiceDownError
 from adapters.market_data.resilient import ProviderHealth, ResilientMarketData
 from adapters.persistence.database import sqlite_path
 from adapters.persistence.inspection import ping, row_counts
@@ -103,8 +104,9 @@ class SystemController(Controller):
     tags = ["system"]
 
     @get("/health", status_code=HTTP_200_OK)
-    async def health(self, state: State) -> Response[Health]:
-        """Database, market data and scheduler; 503 when the database is down."""
+    async def health(self, state: State) -> Health:
+        """Database, market data and scheduler; 503 when the database is down, as
+        problem+json like every error, with the same report in its ``health`` member."""
         container = container_of(state)
         database = await _database_health(container.engine())
         market = _market_health(container.market_data(), container.settings())
@@ -119,8 +121,10 @@ class SystemController(Controller):
         else:
             status = "ok"
         body = Health(status=status, database=database, market_data=market, scheduler=scheduler)
-        code = HTTP_503_SERVICE_UNAVAILABLE if status == "down" else HTTP_200_OK
-        return Response(body, status_code=code)
+        if status == "down":
+            detail = f"the database is down: {database.error}"
+            raise ServiceDownError(detail, code="database_down", health=body)
+        return body
 
     @get("/system/info")
     async def info(self, state: State) -> SystemInfo:
