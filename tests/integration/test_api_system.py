@@ -238,6 +238,10 @@ async def test_the_docs_are_served(api: AsyncTestClient) -> None:
     batch = schema["components"]["schemas"]["BatchRecommendations"]["properties"]["wheel_ids"]
     [ids] = [member for member in batch["oneOf"] if member["type"] == "array"]
     assert (ids["items"]["minimum"], ids["items"]["maximum"]) == (1, 2**63 - 1)
+    change = schema["paths"]["/api/v1/system/config"]["patch"]["requestBody"]["content"]
+    body_schema = change["application/json"]["schema"]
+    assert body_schema["additionalProperties"] is False
+    assert sorted(body_schema["properties"]) == ["calendar", "core", "market_data"]
     responses = schema["paths"]["/api/v1/portfolios"]["post"]["responses"]
     assert "application/problem+json" in responses["default"]["content"]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import platform
 import time
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, get, patch, post
 from litestar.datastructures import State
+from litestar.params import Body
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,6 +22,7 @@ from adapters.market_data.resilient import ProviderHealth, ResilientMarketData
 from adapters.persistence.database import sqlite_path
 from adapters.persistence.inspection import ping, row_counts
 from adapters.settings import (
+    RUNTIME_SECTIONS,
     Layer,
     Settings,
     SettingsError,
@@ -94,6 +96,23 @@ class ConfigChange(msgspec.Struct, frozen=True, kw_only=True):
     shadowed_by_environment: list[str]
 
 
+ConfigPatch = Annotated[
+    dict[str, Any],
+    Body(
+        description="The run-time sections and keys to change; any other section is a 422.",
+        schema_extra={
+            "properties": {
+                section: {"type": "object", "description": f"Keys of {section} to change."}
+                for section in sorted(RUNTIME_SECTIONS)
+            },
+            "additionalProperties": False,
+        },
+    ),
+]
+"""What the schema can say of a change without a partial copy of every settings type:
+only the run-time sections, as objects; their keys are checked (422) when applied."""
+
+
 class ConfigCheck(msgspec.Struct, frozen=True, kw_only=True):
     valid: bool
     error: str | None = None
@@ -154,7 +173,7 @@ class SystemController(Controller):
         return redacted(container_of(state).settings())
 
     @patch("/system/config")
-    async def update_config(self, state: State, data: dict[str, Any]) -> ConfigChange:
+    async def update_config(self, state: State, data: ConfigPatch) -> ConfigChange:
         """Change run-time settings (core, market_data, calendar): validated, saved in the
         database, applied at once and kept across restarts. Body: the sections and keys
         to change, e.g. ``{"core": {"risk": {"medium_within_pct": 4}}}``."""
