@@ -177,7 +177,13 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     Exception: _unexpected,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "ServiceDownError", "problem"]
+__all__ = [
+    "EXCEPTION_HANDLERS",
+    "PROBLEM_JSON",
+    "ServiceDownError",
+    "html_not_found_as_problem",
+    "problem",
+]
 
 
 def html_not_found_as_problem(response: Response[Any]) -> Response[Any]:
