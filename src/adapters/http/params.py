@@ -6,9 +6,9 @@ from typing import Annotated
 
 from litestar.params import Parameter
 
-MAX_ID = 2**63 - 1
-"""Ids are 64-bit database keys; a larger number names nothing and is refused as input
-(it could not even be sent to the database)."""
+from wheel_core.domain.checks import MAX_ID
+
+__all__ = ["MAX_ID", "Id", "ticker_of"]
 
 Id = Annotated[int, Parameter(ge=1, le=MAX_ID)]
 

@@ -12,12 +12,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from adapters.cli.remote.client import Param
-from wheel_core.domain.checks import normalize_symbol
+from wheel_core.domain.checks import MAX_ID, normalize_symbol
 from wheel_core.domain.errors import NotFoundError
 from wheel_core.ports import AlertQuery, OpportunityQuery, SnapshotQuery, TradeQuery
-
-MAX_ID = 2**63 - 1
-"""Ids are 64-bit database keys; the API refuses larger ones (and 0) as malformed."""
 
 
 def trade_filters(query: TradeQuery) -> dict[str, Param]:

@@ -10,19 +10,18 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.params import Id
+from wheel_core.app import commands
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import WheelRecommendation
 
 MaxDte = Annotated[int, msgspec.Meta(ge=1, le=730)]
-WheelId = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
-"""Ids are stored as signed 64-bit integers: a larger one is a 400, not a database error."""
 
 
 class BatchRecommendations(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Which wheels to recommend for; ``wheel_ids`` left out means every active wheel that
     is idle (puts) or holding shares (calls)."""
 
-    wheel_ids: list[WheelId] | None = None
+    wheel_ids: list[commands.Id] | None = None
     max_dte: MaxDte | None = None
     """Latest expiration considered, in calendar days from today."""
 
