@@ -44,16 +44,22 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response[dict[str, Any]]:
+    body = _problem_body(status, detail, code=code, instance=request.url.path, **extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _problem_body(
+    status: int, detail: str, *, code: str, instance: str | None = None, **extra: Any
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": request.url.path,
-        "code": code,
-        **extra,
     }
-    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    if instance is not None:
+        body["instance"] = instance
+    return {**body, "code": code, **extra}
 
 
 def _domain(request: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, Any]]:
@@ -192,11 +198,6 @@ def html_not_found_as_problem(response: Response[Any]) -> Response[Any]:
     with an HTML 404 page of its own; every error here is problem+json."""
     if response.status_code != 404 or response.media_type != "text/html":
         return response
-    body = {
-        "type": "about:blank",
-        "title": HTTPStatus.NOT_FOUND.phrase,
-        "status": 404,
-        "detail": "no such page: the API is under /api/v1, its documentation at /docs",
-        "code": "not_found",
-    }
+    detail = "no such page: the API is under /api/v1, its documentation at /docs"
+    body = _problem_body(404, detail, code="not_found")  # an after_request hook has no request
     return Response(body, status_code=404, media_type=PROBLEM_JSON)
