@@ -91,9 +91,7 @@ def discover(
         for path in sorted(directory.glob("*.py")):
             if not path.name.startswith("_"):
                 source = f"file:{path}"
-                _collect_within(
-                    import_timeout, _from_file(path), source, path.stem, found, failed
-                )
+                _collect_within(import_timeout, _from_file(path), source, path.stem, found, failed)
     for point in sorted(entry_points(group=group), key=lambda p: p.name):
         source = f"entry_point:{point.name} = {point.value}"
         load = functools.partial(_entry_point_plugins, point)

@@ -284,10 +284,10 @@ class PluginHost:
             loop = asyncio.get_running_loop()
             entry.context = context = PluginContext(
                 name=name,
-                service=ServerLoopProxy(services.service(), loop),  # type: ignore[arg-type]
-                market=ServerLoopProxy(services.market(), loop),  # type: ignore[arg-type]
+                service=ServerLoopProxy(services.service(), loop),
+                market=ServerLoopProxy(services.market(), loop),
                 calendar=services.calendar(),
-                notifier=ServerLoopProxy(services.notifier(), loop),  # type: ignore[arg-type]
+                notifier=ServerLoopProxy(services.notifier(), loop),
                 clock=services.clock,
                 config=config,
             )

@@ -21,6 +21,7 @@ those, at the price above.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
 import logging
@@ -131,10 +132,8 @@ class PluginThread(Generic[T]):
             self._cancelled = True
             loop, task = self._loop, self._task
         if loop is not None and task is not None:
-            try:
+            with contextlib.suppress(RuntimeError):  # its loop just closed: nothing to cancel
                 loop.call_soon_threadsafe(task.cancel)
-            except RuntimeError:  # its loop has just closed: nothing left to cancel
-                pass
 
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
