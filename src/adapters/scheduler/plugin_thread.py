@@ -26,7 +26,7 @@ import functools
 import inspect
 import logging
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Generic, TypeVar
 
 from adapters.scheduler.jobs import JobFailedError
@@ -54,12 +54,13 @@ class PluginExitError(JobFailedError):
 
 
 class ServerLoopProxy:
-    """``target`` as plugin code in another thread may use it: each of its coroutine
-    methods runs on the server's loop (``run_coroutine_threadsafe``) and is awaited in
-    the plugin's loop; cancelling that await cancels it on the server's loop too.
+    """``target`` as plugin code in another thread may use it: a coroutine that one of its
+    methods returns runs on the server's loop (``run_coroutine_threadsafe``) and is
+    awaited in the plugin's loop; cancelling that await cancels it on the server's loop
+    too. Whether the method is an ``async def`` or wrapped by a decorator does not matter:
+    what it returns decides.
 
-    Everything else (attributes, plain methods such as the calendar's and the clock's
-    pure computations) is handed over as it is.
+    Everything else (attributes, what plain methods return) is handed over as it is.
     """
 
     def __init__(self, target: Any, loop: asyncio.AbstractEventLoop) -> None:
@@ -68,19 +69,24 @@ class ServerLoopProxy:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._target, name)
-        if not inspect.iscoroutinefunction(value):
+        if not callable(value):
             return value
         loop = self._loop
 
         @functools.wraps(value)
-        async def on_server_loop(*args: Any, **kwargs: Any) -> Any:
-            future = asyncio.run_coroutine_threadsafe(value(*args, **kwargs), loop)
-            return await asyncio.wrap_future(future)
+        def called(*args: Any, **kwargs: Any) -> Any:
+            result = value(*args, **kwargs)
+            return _on_server_loop(result, loop) if inspect.iscoroutine(result) else result
 
-        return on_server_loop
+        return called
 
     def __repr__(self) -> str:
         return f"ServerLoopProxy({self._target!r})"
+
+
+async def _on_server_loop(coroutine: Coroutine[Any, Any, T], loop: asyncio.AbstractEventLoop) -> T:
+    future = asyncio.run_coroutine_threadsafe(coroutine, loop)
+    return await asyncio.wrap_future(future)
 
 
 class PluginThread(Generic[T]):
