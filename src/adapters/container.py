@@ -30,8 +30,10 @@ from adapters.market_data.simulated import SimulatedMarket
 from adapters.persistence.database import create_engine
 from adapters.persistence.migrate import upgrade
 from adapters.persistence.unit_of_work import SqlUnitOfWorkFactory
+from adapters.scheduler.jobs import JobFailedError
 from adapters.scheduler.notifiers import LogNotifier, WebhookNotifier
 from adapters.scheduler.scheduler import Scheduler, build_scheduler, discover_plugins
+from adapters.scheduler.token_watch import watch_schwab_login
 from adapters.settings import (
     STORED_KEY,
     Layer,
@@ -92,9 +94,9 @@ def _missing_keys(login_command: str) -> str:
 
 def schwab_token_file(settings: SchwabSettings) -> Path:
     """Where the Schwab login is kept: ``schwab.token_path``, else the user data dir."""
-    from adapters.market_data.schwab_auth import token_path
+    from adapters.market_data.schwab_auth import configured_token_path
 
-    return Path(settings.token_path) if settings.token_path else token_path()
+    return configured_token_path(settings.token_path)
 
 
 def provider_problem(settings: Settings, now: datetime) -> str | None:
@@ -256,8 +258,22 @@ async def start(container: Container) -> AsyncEngine:
     service: WheelService = container.service()
     await service.ensure_default_portfolio()
     if container.settings().market_data.provider == "schwab":
+        await warn_of_schwab_login(container)
         await adopt_live_session(container.schwab_market(), container.calendar(), container.clock())
     return engine
+
+
+async def warn_of_schwab_login(container: Container) -> None:
+    """The login watch once at start (a server started on day 6 says so at once); the
+    scheduler's ``schwab_login_watch`` job repeats it hourly. Never stops the start."""
+    try:
+        summary = await watch_schwab_login(
+            container.settings(), container.clock().now(), container.service()
+        )
+    except JobFailedError as error:
+        log.warning("the Schwab login cannot be checked: %s", error)
+    else:
+        log.info("%s", summary)
 
 
 def fall_back_from_stored_provider(container: Container, operator: Settings) -> None:

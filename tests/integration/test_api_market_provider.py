@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -74,11 +73,11 @@ def schwab_keys(token_path: Path) -> Layer:
 
 
 @pytest.fixture
-async def keyed(tmp_path: Path, api_clock: FakeClock) -> AsyncIterator[tuple[Container, Path]]:
+def keyed(tmp_path: Path, api_clock: FakeClock) -> tuple[Container, Path]:
     """An app whose Schwab keys are set and whose token file does not exist yet."""
     path = tmp_path / "schwab_token.json"
     container = container_of(tmp_path, api_clock, schwab_keys(path))
-    yield container, path
+    return container, path
 
 
 # ── PATCH refuses a provider that cannot work ─────────────────────────────

@@ -44,6 +44,11 @@ def token_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / TOKEN_FILENAME
 
 
+def configured_token_path(configured: str | None) -> Path:
+    """``schwab.token_path`` when set, else the default (:func:`token_path`)."""
+    return Path(configured).expanduser() if configured else token_path()
+
+
 def ensure_private(path: Path) -> Path:
     """Create ``path`` (and its directory, 0700) if missing, and make it 0600.
 
