@@ -92,8 +92,8 @@ def record_id(value: int, field: str) -> None:
 
 EARLIEST_INSTANT = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST_INSTANT = datetime(2100, 1, 1, tzinfo=UTC)
-"""Instants entered lie in [1970, 2100): nothing a trader records is older than the
-options market's records or later than this century, and inside that range every
+"""Instants entered lie in [1970, 2100): nothing a trader records is older than listed
+options (1973) or later than this century, and inside that range every
 offset can be brought to UTC (``9999-12-31T23:59:59-14:00`` cannot) and every date
 the calendar derives from it exists."""
 EARLIEST_DATE = EARLIEST_INSTANT.date()
