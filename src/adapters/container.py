@@ -13,7 +13,8 @@ process — the Litestar lifespan, the CLI — through :func:`start` and :func:`
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,10 @@ from adapters.market_data.simulated import SimulatedMarket
 from adapters.persistence.database import create_engine
 from adapters.persistence.migrate import upgrade
 from adapters.persistence.unit_of_work import SqlUnitOfWorkFactory
+from adapters.scheduler.jobs import JobFailedError
 from adapters.scheduler.notifiers import LogNotifier, WebhookNotifier
 from adapters.scheduler.scheduler import Scheduler, build_scheduler, discover_plugins
+from adapters.scheduler.token_watch import watch_schwab_login
 from adapters.settings import (
     STORED_KEY,
     Layer,
@@ -43,6 +46,8 @@ from adapters.settings import (
 )
 from wheel_core.app.service import WheelService
 from wheel_core.ports import Notifier
+
+log = logging.getLogger(__name__)
 
 
 def cache_policy(settings: MarketDataSettings) -> CachePolicy:
@@ -74,13 +79,53 @@ def build_schwab_market(settings: SchwabSettings, clock: Any) -> Any:
     from adapters.market_data.schwab_auth import load_client, token_path
 
     if not settings.api_key or not settings.app_secret:
-        raise AuthenticationError(
-            "market_data.provider is schwab but schwab.api_key and schwab.app_secret are "
-            f"not set; set them, then run `{LOGIN_COMMAND}`"
-        )
+        raise AuthenticationError(_missing_keys(LOGIN_COMMAND))
     path = Path(settings.token_path) if settings.token_path else token_path()
     client = load_client(settings.api_key, settings.app_secret, path)
     return SchwabMarketData(client, clock)
+
+
+def _missing_keys(login_command: str) -> str:
+    return (
+        "market_data.provider is schwab but schwab.api_key and schwab.app_secret are "
+        f"not set; set them, then run `{login_command}`"
+    )
+
+
+def schwab_token_file(settings: SchwabSettings) -> Path:
+    """Where the Schwab login is kept: ``schwab.token_path``, else the user data dir."""
+    from adapters.market_data.schwab_auth import configured_token_path
+
+    return configured_token_path(settings.token_path)
+
+
+def provider_problem(settings: Settings, now: datetime) -> str | None:
+    """Why ``market_data.provider`` cannot serve prices now (``None``: it can).
+
+    Checked without building the provider (no client, no request): the simulated market
+    always can; Schwab needs schwab-py, its app key and secret and a login younger than
+    its refresh token. The reason says what is missing and never holds a secret.
+    """
+    if settings.market_data.provider != "schwab":
+        return None
+    try:
+        from adapters.market_data.schwab import LOGIN_COMMAND
+        from adapters.market_data.schwab_auth import login_problem
+    except ImportError:
+        return "market_data.provider is schwab but schwab-py is not installed (extra `schwab`)"
+    if not settings.schwab.api_key or not settings.schwab.app_secret:
+        return _missing_keys(LOGIN_COMMAND)
+    return login_problem(schwab_token_file(settings.schwab), now)
+
+
+class ProviderFallback(msgspec.Struct, frozen=True, kw_only=True):
+    """The stored provider could not be used at start, so another one serves prices."""
+
+    wanted: str
+    """The provider the stored settings ask for."""
+    used: str
+    reason: str
+    """Why ``wanted`` cannot work (what is missing; never a secret)."""
 
 
 def build_notifier(settings: SchedulerSettings) -> Notifier:
@@ -120,6 +165,10 @@ class Container(containers.DeclarativeContainer):
         cache=providers.Callable(cache_policy, settings.provided.market_data),
         retry=providers.Callable(retry_policy, settings.provided.market_data),
     )
+
+    market_fallback: providers.Object[ProviderFallback | None] = providers.Object(None)
+    """A :class:`ProviderFallback` while the stored provider cannot be used (set by
+    :func:`start`, cleared by :func:`apply_settings`); ``None`` otherwise."""
 
     notifier = providers.Singleton(build_notifier, settings.provided.scheduler)
     service = providers.Singleton(
@@ -162,6 +211,7 @@ def apply_settings(container: Container, settings: Settings) -> None:
     The engine is kept — the database cannot change under a running process.
     """
     container.settings.override(providers.Object(settings))
+    container.market_fallback.reset_override()
     for provider in (
         container.calendar,
         container.simulated_market,
@@ -196,17 +246,66 @@ async def save_settings(container: Container, layer: Layer) -> None:
 async def start(container: Container) -> AsyncEngine:
     """Open the database (migrations run here), apply the stored run-time settings, and
     make sure the default portfolio exists. A stored setting that no longer validates
-    stops the start with a ``SettingsError`` naming it."""
+    stops the start with a ``SettingsError`` naming it; a stored provider that cannot
+    work does not (:func:`fall_back_from_stored_provider`)."""
     engine: AsyncEngine = container.engine()
     await upgrade(engine)
     stored = await stored_settings(container)
     if stored:
-        apply_settings(container, with_stored(container.settings(), stored))
+        operator = container.settings()
+        apply_settings(container, with_stored(operator, stored))
+        fall_back_from_stored_provider(container, operator)
     service: WheelService = container.service()
     await service.ensure_default_portfolio()
     if container.settings().market_data.provider == "schwab":
+        await warn_of_schwab_login(container)
         await adopt_live_session(container.schwab_market(), container.calendar(), container.clock())
     return engine
+
+
+async def warn_of_schwab_login(container: Container) -> None:
+    """The login watch once at start (a server started on day 6 says so at once); the
+    scheduler's ``schwab_login_watch`` job repeats it hourly. Never stops the start."""
+    try:
+        summary = await watch_schwab_login(
+            container.settings(), container.clock().now(), container.service()
+        )
+    except JobFailedError as error:
+        log.warning("the Schwab login cannot be checked: %s", error)
+    else:
+        log.info("%s", summary)
+
+
+def fall_back_from_stored_provider(container: Container, operator: Settings) -> None:
+    """When the provider the stored settings chose cannot work (a Schwab login that is
+    missing or has lapsed), serve prices from the last one that can — the provider of
+    the file, environment and flags (``operator``), else the simulated market — so a
+    change made at run time never stops the server from starting. /health says
+    ``degraded`` and why; a ``PATCH /system/config`` that works clears it.
+    """
+    current: Settings = container.settings()
+    wanted = current.market_data.provider
+    if wanted == operator.market_data.provider:
+        return  # the operator chose it for this process: not a stored setting's doing
+    now = container.clock().now()
+    reason = provider_problem(current, now)
+    if reason is None:
+        return
+    used = operator.market_data.provider
+    if provider_problem(operator, now) is not None:
+        used = "simulated"
+    market = msgspec.structs.replace(current.market_data, provider=used)
+    apply_settings(container, msgspec.structs.replace(current, market_data=market))
+    container.market_fallback.override(
+        providers.Object(ProviderFallback(wanted=wanted, used=used, reason=reason))
+    )
+    log.warning(
+        "the stored market_data.provider %s cannot be used (%s); serving prices from the "
+        "%s provider until it can",
+        wanted,
+        reason,
+        used,
+    )
 
 
 async def start_scheduler(container: Container) -> Scheduler:

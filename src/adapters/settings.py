@@ -34,6 +34,8 @@ from wheel_core.app.config import CoreSettings
 APP_NAME = "wheel-strategy"
 ENV_PREFIX = "WHEEL_STRATEGY_"
 REDACTED = "***"
+MIN_API_TOKEN_LENGTH = 16
+"""A bearer token guards every endpoint: shorter ones are guessable, so refused at start."""
 LOCAL_CONFIG = Path("config/server.yaml")
 
 Port = Annotated[int, msgspec.Meta(ge=0, le=65535)]
@@ -79,7 +81,8 @@ class ServerSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     host: str = "127.0.0.1"
     port: Port = 8000
     api_token: str | None = None
-    """Required to bind anywhere but loopback; then every endpoint but /health needs it."""
+    """Required to bind anywhere but loopback; then every endpoint but /health needs it.
+    At least ``MIN_API_TOKEN_LENGTH`` characters (checked by :func:`value_problems`)."""
     cors_origins: list[str] = msgspec.field(default_factory=list)
     max_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 1_048_576
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -125,25 +128,13 @@ class SchedulerSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknow
     notifier: Literal["log", "webhook"] = "log"
     webhook_url: str | None = None
     """Where the webhook notifier POSTs each new alert as JSON; may hold a token, so it is
-    a secret: shown redacted, never logged."""
+    a secret: shown redacted, never logged. Checked with the notifier by
+    :func:`value_problems`, not here: a redacted copy must still be a ``Settings``."""
     webhook_timeout: Annotated[float, msgspec.Meta(gt=0, le=300)] = 10.0
     webhook_retries: Annotated[int, msgspec.Meta(ge=0, le=10)] = 3
     keep_runs_days: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 90
     """Days of run history kept (about 25,000 runs a year on the default schedules);
     older runs are deleted at start and once a day. ``0`` keeps every run."""
-
-    def __post_init__(self) -> None:
-        """The webhook notifier needs a URL it can POST to; said at start, not at the
-        first alert (the URL itself is never repeated: it may hold a token)."""
-        if self.notifier != "webhook":
-            return
-        try:
-            url = urlsplit(self.webhook_url or "")
-            url.port  # noqa: B018 - a port that is no number raises here
-        except ValueError:
-            raise ValueError("webhook_url is not a valid URL") from None
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise ValueError("notifier webhook needs webhook_url, an http:// or https:// URL")
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -207,9 +198,11 @@ def file_layer(path: Path | None) -> Layer:
 def env_layer(environ: Mapping[str, str] | None = None) -> Layer:
     """``WHEEL_STRATEGY_SECTION__KEY=value`` pairs as a layer.
 
-    Values are YAML scalars or flow collections, so ``8001``, ``true`` and
-    ``[2025-01-09]`` mean what they look like; a value that does not parse is kept
-    as text for the conversion to judge.
+    A text setting (every secret, a URL, a path, a name) takes the value verbatim: a
+    token ``long passphrase #x`` keeps its ``#x``, and ``12345678`` or ``false`` stay
+    text. Any other value is a YAML scalar or flow collection, so ``8001``, ``true``
+    and ``[2025-01-09]`` mean what they look like; a value that does not parse is kept
+    as text for the conversion to judge. An empty value means unset.
     """
     environ = os.environ if environ is None else environ
     layer: Layer = {}
@@ -219,12 +212,48 @@ def env_layer(environ: Mapping[str, str] | None = None) -> Layer:
         path = name[len(ENV_PREFIX) :].lower().split("__")
         if len(path) < 2 or not all(path):
             continue  # WHEEL_STRATEGY_API and friends belong to the CLI, not to these settings
-        try:
-            value = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
-            value = raw
-        _assign(layer, path, raw if isinstance(value, dict) else value)
+        _assign(layer, path, _env_value(raw, path))
     return layer
+
+
+def _env_value(raw: str, path: list[str]) -> Any:
+    if not raw.strip():
+        return None
+    if _is_text(_type_at(path)):
+        return raw
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    return raw if isinstance(value, dict) else value
+
+
+def _type_at(path: list[str]) -> msgspec.inspect.Type | None:
+    """The type of the setting at ``path`` (``None``: no such setting)."""
+    node: msgspec.inspect.Type = msgspec.inspect.type_info(Settings)
+    for part in path:
+        if isinstance(node, msgspec.inspect.StructType):
+            fields = {field.encode_name: field.type for field in node.fields}
+            if part not in fields:
+                return None
+            node = fields[part]
+        elif isinstance(node, msgspec.inspect.DictType):  # scheduler.jobs.<name>
+            node = node.value_type
+        else:
+            return None
+    return node
+
+
+def _is_text(kind: msgspec.inspect.Type | None) -> bool:
+    """Whether a setting holds text only (``str``, a choice of words, optionally unset)."""
+    if isinstance(kind, msgspec.inspect.StrType):
+        return True
+    if isinstance(kind, msgspec.inspect.LiteralType):
+        return all(isinstance(value, str) for value in kind.values)
+    if isinstance(kind, msgspec.inspect.UnionType):
+        kinds = [k for k in kind.types if not isinstance(k, msgspec.inspect.NoneType)]
+        return bool(kinds) and all(_is_text(k) for k in kinds)
+    return False
 
 
 def flags_layer(**flags: Any) -> Layer:
@@ -256,22 +285,62 @@ def load_settings(
         check_known_keys(layer, source)
         merged = merge(merged, layer)
     try:
-        return msgspec.convert(merged, Settings, strict=False)
+        settings = msgspec.convert(merged, Settings, strict=False)
     except msgspec.ValidationError as error:
         key, reason = _readable(error)
-        found = [name for name, layer in layers if _holds(layer, key)]
-        where = f" (from {found[-1]})" if found else ""
-        raise SettingsError(f"invalid setting {key}{where}: {reason}") from None
+        raise SettingsError(f"invalid setting {key}{_source(layers, key)}: {reason}") from None
+    for key, reason in value_problems(settings):
+        raise SettingsError(f"invalid setting {key}{_source(layers, key)}: {reason}")
+    return settings
+
+
+def _source(layers: list[tuple[str, Layer]], key: str) -> str:
+    found = [name for name, layer in layers if _holds(layer, key)]
+    return f" (from {found[-1]})" if found else ""
 
 
 def convert(data: Layer, *, source: str = "settings") -> Settings:
     """One layer on its own as settings (stored changes are checked this way)."""
     check_known_keys(data, source)
     try:
-        return msgspec.convert(data, Settings, strict=False)
+        settings = msgspec.convert(data, Settings, strict=False)
     except msgspec.ValidationError as error:
         key, reason = _readable(error)
         raise SettingsError(f"invalid setting {key} (from {source}): {reason}") from None
+    for key, reason in value_problems(settings):
+        raise SettingsError(f"invalid setting {key} (from {source}): {reason}")
+    return settings
+
+
+def value_problems(settings: Settings) -> list[tuple[str, str]]:
+    """The rules a type cannot say, as (key, reason): a webhook notifier needs a URL it
+    can POST to, an API token must be long enough.
+
+    They judge the real values, when settings are built from their layers — never a
+    :func:`redacted` copy, whose secrets are ``***`` by design (so these rules are not
+    in the Structs' ``__post_init__``, which every copy and decode would run). No
+    reason repeats a value: each of these keys is a secret.
+    """
+    problems: list[tuple[str, str]] = []
+    scheduler = settings.scheduler
+    if scheduler.notifier == "webhook":
+        try:
+            url = urlsplit(scheduler.webhook_url or "")
+            url.port  # noqa: B018 - a port that is no number raises here
+        except ValueError:
+            problems.append(("scheduler.webhook_url", "webhook_url is not a valid URL"))
+        else:
+            if url.scheme not in ("http", "https") or not url.hostname:
+                problems.append(
+                    (
+                        "scheduler.webhook_url",
+                        "notifier webhook needs webhook_url, an http:// or https:// URL",
+                    )
+                )
+    token = settings.server.api_token
+    if token and len(token) < MIN_API_TOKEN_LENGTH:  # empty: no token, as the app reads it
+        problems.append(("server.api_token", f"must be at least {MIN_API_TOKEN_LENGTH} characters"))
+    return problems
 
 
 def check_known_keys(layer: Layer, source: str) -> None:

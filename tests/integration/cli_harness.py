@@ -28,7 +28,7 @@ import adapters.container as container_module
 from adapters.cli.main import main
 from adapters.container import Container
 from adapters.http.app import create_app
-from adapters.settings import convert
+from adapters.settings import Layer, convert, merge
 from wheel_core.testing.fakes import FakeClock
 
 Step = tuple[str, ...] | Callable[[FakeClock], None]
@@ -107,10 +107,11 @@ class _Server(uvicorn.Server):
 
 
 @contextmanager
-def serving(database: Path, clock: FakeClock) -> Iterator[str]:
-    """The real app on uvicorn at 127.0.0.1:<free port>; yields its URL."""
+def serving(database: Path, clock: FakeClock, settings: Layer | None = None) -> Iterator[str]:
+    """The real app on uvicorn at 127.0.0.1:<free port>; yields its URL. ``settings``:
+    more of the server's settings (a layer), on top of its database and no scheduler."""
     layer = {"database": {"url": str(database)}, "server": {"scheduler": False}}
-    container = container_module.build_container(convert(layer))
+    container = container_module.build_container(convert(merge(layer, settings or {})))
     container.clock.override(providers.Object(clock))
     port = free_port()
     config = uvicorn.Config(

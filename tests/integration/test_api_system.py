@@ -58,12 +58,12 @@ async def test_config_is_shown_with_secrets_redacted(tmp_path: Path) -> None:
         convert(
             {
                 "database": {"url": str(tmp_path / "w.db")},
-                "server": {"api_token": "t0ken-value"},
+                "server": {"api_token": "t0ken-value-long-enough"},
                 "schwab": {"app_secret": "s3cret"},
             }
         )
     )
-    headers = {"Authorization": "Bearer t0ken-value"}
+    headers = {"Authorization": "Bearer t0ken-value-long-enough"}
     async with AsyncTestClient(create_app(container)) as client:
         response = await client.get("/api/v1/system/config", headers=headers)
     assert response.status_code == 200
@@ -194,7 +194,12 @@ async def test_an_oversized_body_is_refused(tmp_path: Path) -> None:
 
 async def test_a_token_guards_everything_but_health(tmp_path: Path) -> None:
     container = build_container(
-        convert({"database": {"url": str(tmp_path / "w.db")}, "server": {"api_token": "abc"}})
+        convert(
+            {
+                "database": {"url": str(tmp_path / "w.db")},
+                "server": {"api_token": "abc-sixteen-char"},
+            }
+        )
     )
     async with AsyncTestClient(create_app(container)) as client:
         assert (await client.get("/api/v1/health")).status_code == 200
@@ -202,10 +207,14 @@ async def test_a_token_guards_everything_but_health(tmp_path: Path) -> None:
         assert refused.status_code == 401
         assert refused.headers["content-type"] == PROBLEM
         assert refused.headers["www-authenticate"].startswith("Bearer")
-        wrong = await client.get("/api/v1/portfolios", headers={"Authorization": "Bearer abd"})
+        wrong = await client.get(
+            "/api/v1/portfolios", headers={"Authorization": "Bearer abd-sixteen-char"}
+        )
         assert wrong.status_code == 401
-        assert "abd" not in wrong.text
-        ok = await client.get("/api/v1/portfolios", headers={"Authorization": "Bearer abc"})
+        assert "abd-sixteen-char" not in wrong.text
+        ok = await client.get(
+            "/api/v1/portfolios", headers={"Authorization": "Bearer abc-sixteen-char"}
+        )
         assert ok.status_code == 200
         assert (await client.get("/openapi.json")).status_code == 401
 

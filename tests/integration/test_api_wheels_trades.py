@@ -159,12 +159,11 @@ async def test_money_sent_as_a_json_number_keeps_its_digits(api: AsyncTestClient
     put = await post_raw(
         api,
         f"/wheels/{wheel_id}/trades",
-        '{"option_type": "put", "strike": 100.10, "expiration": "2026-12-18", '
-        '"premium": 1.123456789012345678}',
+        '{"option_type": "put", "strike": 100.10, "expiration": "2026-12-18", "premium": 1.1250}',
     )
     assert put.status_code == 201, put.text
     assert '"strike":100.10,' in put.text
-    assert '"premium":1.123456789012345678,' in put.text
+    assert '"premium":1.1250,' in put.text
 
 
 # ── rolls, closes, corrections, deletes ──────────────────────────────────────

@@ -22,7 +22,7 @@ from adapters.logging_config import (
 )
 from adapters.settings import convert
 
-API_TOKEN = "tok-9c1e7f2a5b"
+API_TOKEN = "tok-9c1e7f2a5b6d8e"
 APP_SECRET = "schwab-secret-Q8w2"
 API_KEY = "schwab-key-Z3x7"
 SECRETS = (API_TOKEN, APP_SECRET, API_KEY)

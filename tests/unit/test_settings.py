@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from adapters.settings import (
@@ -118,12 +119,103 @@ def test_the_working_directory_config_is_found(
 
 
 def test_secrets_are_redacted() -> None:
-    settings = convert({"server": {"api_token": "t0k3n"}, "schwab": {"app_secret": "s3cr3t"}})
+    token = "t0k3n-of-16-chars"
+    settings = convert({"server": {"api_token": token}, "schwab": {"app_secret": "s3cr3t"}})
     shown = redacted(settings)
     assert shown.server.api_token == REDACTED
     assert shown.schwab.app_secret == REDACTED
     assert shown.schwab.api_key is None  # nothing to hide is shown as nothing
-    assert "t0k3n" not in repr(shown) and "s3cr3t" not in repr(shown)
+    assert token not in repr(shown) and "s3cr3t" not in repr(shown)
+
+
+WEBHOOK = "https://hooks.example/T0KEN-SECRET"
+
+
+def test_a_redacted_webhook_url_is_never_validated_as_a_url() -> None:
+    """Regression (#14): ``***`` is no URL; redacting, and decoding the redacted copy
+    (what the remote CLI does with ``GET /system/config``), must not judge it."""
+    settings = load_settings(
+        environ={
+            "WHEEL_STRATEGY_SCHEDULER__NOTIFIER": "webhook",
+            "WHEEL_STRATEGY_SCHEDULER__WEBHOOK_URL": WEBHOOK,
+            "WHEEL_STRATEGY_SERVER__API_TOKEN": "a-token-long-enough-1",
+        }
+    )
+    shown = redacted(settings)
+    assert (shown.scheduler.notifier, shown.scheduler.webhook_url) == ("webhook", REDACTED)
+    assert shown.server.api_token == REDACTED
+    decoded = msgspec.json.decode(msgspec.json.encode(shown), type=Settings)
+    assert decoded == shown
+    assert WEBHOOK not in repr(decoded)
+
+
+def test_a_webhook_notifier_with_no_url_is_still_refused_naming_the_key() -> None:
+    with pytest.raises(SettingsError, match=r"invalid setting scheduler\.webhook_url") as refused:
+        load_settings(environ={"WHEEL_STRATEGY_SCHEDULER__NOTIFIER": "webhook"})
+    assert "needs webhook_url" in str(refused.value)
+
+
+VERBATIM = ["long passphrase #x", "12345678", "false", "null", "[a, b]", "a: b", "'quoted'"]
+"""Secrets YAML would change or refuse: a comment, a number, a bool, nothing, a list…"""
+
+
+@pytest.mark.parametrize("value", VERBATIM)
+@pytest.mark.parametrize(
+    "variable",
+    ["WHEEL_STRATEGY_SCHWAB__API_KEY", "WHEEL_STRATEGY_SCHWAB__APP_SECRET"],
+)
+def test_secrets_from_the_environment_are_text_taken_verbatim(variable: str, value: str) -> None:
+    """Regression (#14): read as YAML, ``#x`` was a comment dropped in silence and
+    ``12345678`` or ``false`` were refused as no string."""
+    name = variable.removeprefix("WHEEL_STRATEGY_SCHWAB__").lower()
+    assert env_layer({variable: value}) == {"schwab": {name: value}}
+    assert getattr(load_settings(environ={variable: value}).schwab, name) == value
+
+
+@pytest.mark.parametrize("value", ["long passphrase #x", "1234567812345678", "false" * 4])
+def test_an_api_token_from_the_environment_is_taken_verbatim(value: str) -> None:
+    settings = load_settings(environ={"WHEEL_STRATEGY_SERVER__API_TOKEN": value})
+    assert settings.server.api_token == value
+
+
+def test_text_settings_from_the_environment_are_verbatim_and_the_rest_still_yaml() -> None:
+    layer = env_layer(
+        {
+            "WHEEL_STRATEGY_SCHEDULER__WEBHOOK_URL": "https://h.example/x#frag",
+            "WHEEL_STRATEGY_SCHEDULER__PLUGINS_DIR": "2026",
+            "WHEEL_STRATEGY_SCHEDULER__JOBS__PRICE_REFRESH__CRON": "0 9 * * mon #open",
+            "WHEEL_STRATEGY_SCHEDULER__JOBS__PRICE_REFRESH__ENABLED": "false",
+            "WHEEL_STRATEGY_MARKET_DATA__SEED": "42",
+            "WHEEL_STRATEGY_SERVER__API_TOKEN": "",
+        }
+    )
+    assert layer == {
+        "scheduler": {
+            "webhook_url": "https://h.example/x#frag",
+            "plugins_dir": "2026",
+            "jobs": {"price_refresh": {"cron": "0 9 * * mon #open", "enabled": False}},
+        },
+        "market_data": {"seed": 42},
+        "server": {"api_token": None},  # empty: unset
+    }
+
+
+@pytest.mark.parametrize("token", ["short", "fifteen-chars-x"])
+def test_an_api_token_shorter_than_16_characters_is_refused_at_start(
+    token: str, config: Path
+) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(environ={"WHEEL_STRATEGY_SERVER__API_TOKEN": token})
+    message = str(refused.value)
+    assert message == (
+        "invalid setting server.api_token (from environment): must be at least 16 characters"
+    )
+    assert token not in message
+    config.write_text(f"server:\n  api_token: {token}\n")
+    with pytest.raises(SettingsError, match=rf"server.api_token \(from config file {config}\)"):
+        load_settings(config=config, environ={})
+    sixteen = load_settings(environ={"WHEEL_STRATEGY_SERVER__API_TOKEN": "sixteen-chars-ok"})
+    assert sixteen.server.api_token == "sixteen-chars-ok"
 
 
 def test_the_example_config_is_valid_and_matches_the_defaults() -> None:

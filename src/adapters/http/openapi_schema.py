@@ -37,6 +37,7 @@ _BOUNDS = {
     "minLength": "min_length",
     "maxLength": "max_length",
     "pattern": "pattern",
+    "multipleOf": "multiple_of",
 }
 
 

@@ -54,9 +54,25 @@ class ExactJsonRequest(Request[Any, Any, Any]):
             if (cached := self._connection_state.json) is not Empty:
                 self._json = cached
             else:
-                body = await self.body()
-                try:
-                    self._json = self._connection_state.json = _DECODER.decode(body or b"null")
-                except msgspec.DecodeError as error:
-                    raise SerializationException(str(error)) from error
+                self._json = self._connection_state.json = decode_body(await self.body())
         return self._json
+
+
+def decode_body(body: bytes) -> Any:
+    """A request body as builtins (numbers with a point as ``Decimal``), or a
+    ``SerializationException`` (a 400) saying what is wrong with it.
+
+    msgspec reports most bad JSON as a ``DecodeError``, but not all: nesting deeper than
+    the interpreter's recursion limit raises ``RecursionError``, and invalid UTF-8 inside
+    a string ``UnicodeDecodeError``. Both are the client's mistake, not the server's.
+    """
+    try:
+        return _DECODER.decode(body or b"null")
+    except msgspec.DecodeError as error:
+        raise SerializationException(str(error)) from error
+    except RecursionError as error:
+        raise SerializationException("the JSON body is nested too deeply") from error
+    except UnicodeDecodeError as error:
+        raise SerializationException(
+            f"the JSON body is not valid UTF-8 (byte {error.start}: {error.reason})"
+        ) from error

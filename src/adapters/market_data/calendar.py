@@ -42,6 +42,12 @@ _MAX_CLOSED_RUN = timedelta(days=366)
 """How far ``next_open``/``next_close`` look: the longest closure on record (1914) lasted four
 months, so finding nothing within a year means the calendar was configured wrong."""
 
+_KEPT_YEARS = 64
+"""How many years of sessions a calendar keeps built. Every trading day of those years
+fits in a few megabytes; a request about a far year (a trade stored with an expiration
+in 9998) builds that year once and pushes out the oldest, instead of growing the
+process for as long as it runs."""
+
 _CLOSE_LABEL = re.compile(r"markets close at (\d{1,2}):(\d{2})\s*([ap])m", re.IGNORECASE)
 
 
@@ -174,18 +180,17 @@ class NyseCalendar:
         table = self._years.get(year)
         if table is None:
             table = self._build_year(year)
+            if len(self._years) >= _KEPT_YEARS:
+                del self._years[next(iter(self._years))]
             self._years[year] = table
         return table
 
     def _build_year(self, year: int) -> tuple[MarketSession, ...]:
         library = _library_year(year)
-        day, found = date(year, 1, 1), []
-        while day.year == year:
-            session = self._decide(day, library)
-            if session is not None:
-                found.append(session)
-            day += timedelta(days=1)
-        return tuple(found)
+        first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+        # By ordinal: stepping a date past 9999-12-31 would raise OverflowError.
+        days = (date.fromordinal(ordinal) for ordinal in range(first, last + 1))
+        return tuple(s for day in days if (s := self._decide(day, library)) is not None)
 
     def _decide(self, day: date, library: _LibraryYear) -> MarketSession | None:
         """One day's session, strongest source first: live, settings, library, regular hours."""
@@ -202,7 +207,8 @@ class NyseCalendar:
     def _next_edge(self, at: datetime, edge: Callable[[MarketSession], datetime]) -> datetime:
         _require_aware(at)
         day = at.astimezone(NEW_YORK).date()
-        for session in self.sessions(day, day + _MAX_CLOSED_RUN):
+        last = date.fromordinal(min(day.toordinal() + _MAX_CLOSED_RUN.days, date.max.toordinal()))
+        for session in self.sessions(day, last):
             if edge(session) > at:
                 return edge(session)
         raise MarketDataError(f"no NYSE session in the year after {at.isoformat()}")

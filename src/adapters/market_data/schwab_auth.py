@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 import httpx
+import msgspec
 import schwab.auth  # type: ignore[import-untyped]
 from authlib.common.errors import AuthlibBaseError  # type: ignore[import-untyped]
 from platformdirs import user_data_dir
@@ -41,6 +42,11 @@ WARN_AFTER = timedelta(days=6)
 def token_path() -> Path:
     """The default token file, next to the database in the user data directory."""
     return Path(user_data_dir(APP_NAME, appauthor=False)) / TOKEN_FILENAME
+
+
+def configured_token_path(configured: str | None) -> Path:
+    """``schwab.token_path`` when set, else the default (:func:`token_path`)."""
+    return Path(configured).expanduser() if configured else token_path()
 
 
 def ensure_private(path: Path) -> Path:
@@ -116,6 +122,52 @@ def refresh_token_expiring(path: Path, now: datetime, warn_after: timedelta = WA
     already says what to do.
     """
     return token_age(path, now) >= warn_after
+
+
+class LoginAge(msgspec.Struct, frozen=True, kw_only=True):
+    """How old the Schwab login behind a token file is, and what that means."""
+
+    logged_in_at: datetime
+    age: timedelta
+    expires_at: datetime
+    """About when Schwab ends the refresh token (``REFRESH_TOKEN_LIFETIME`` after login)."""
+    status: Literal["ok", "expiring", "expired"]
+    """``expiring`` from ``WARN_AFTER`` on; ``expired`` once the lifetime has passed."""
+
+
+def login_age(path: Path, now: datetime) -> LoginAge:
+    """The login's age and state; :class:`AuthenticationError` (saying what to do) when
+    the file is missing, unreadable or has no creation time."""
+    age = token_age(path, now)
+    logged_in_at = now - age
+    if age >= REFRESH_TOKEN_LIFETIME:
+        status: Literal["ok", "expiring", "expired"] = "expired"
+    elif age >= WARN_AFTER:
+        status = "expiring"
+    else:
+        status = "ok"
+    return LoginAge(
+        logged_in_at=logged_in_at,
+        age=age,
+        expires_at=logged_in_at + REFRESH_TOKEN_LIFETIME,
+        status=status,
+    )
+
+
+def login_problem(path: Path, now: datetime) -> str | None:
+    """Why the login at ``path`` cannot serve prices now (``None``: it can): missing,
+    unreadable, or older than Schwab's refresh-token lifetime. Names the path, never
+    the token."""
+    try:
+        age = login_age(path, now)
+    except AuthenticationError as error:
+        return str(error)
+    if age.status == "expired":
+        return (
+            f"the Schwab login at {path} is {age.age.days} days old and its refresh token "
+            f"has expired; run `{LOGIN_COMMAND}`"
+        )
+    return None
 
 
 def login(api_key: str, app_secret: str, callback_url: str, token_path: Path) -> None:

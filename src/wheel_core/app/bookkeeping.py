@@ -13,7 +13,7 @@ is never stored.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
@@ -44,8 +44,10 @@ from wheel_core.domain.money import cents
 from wheel_core.domain.rules import (
     check_closing_time,
     check_expiration,
+    check_expiration_horizon,
     check_expiry_date,
     check_new_trade,
+    exchange_date,
     expiration_close,
     expiry_outcome,
 )
@@ -76,6 +78,10 @@ class Bookkeeping:
 
     def _now(self, given: datetime | None = None) -> datetime:
         return as_utc(given) if given is not None else as_utc(self._clock.now())
+
+    def _check_horizon(self, expiration: date) -> None:
+        """A new or corrected expiration is at most a few years ahead of today."""
+        check_expiration_horizon(expiration, exchange_date(self._now()))
 
     def _event_time(self, given: datetime | None, holdings: Holdings) -> datetime:
         """When a new event happened: as given, or now — never before the wheel's last event
@@ -332,6 +338,7 @@ class Bookkeeping:
             self._require_active(ledger.wheel)
             action = Action.SELL_PUT if command.option_type is OptionType.PUT else Action.SELL_CALL
             require(ledger.wheel.state, action)
+            self._check_horizon(command.expiration)
             trade = Trade(
                 wheel_id=wheel_id,
                 symbol=ledger.wheel.symbol,
@@ -418,6 +425,7 @@ class Bookkeeping:
             old = await self._trade(uow, trade_id)
             ledger = await self._ledger(uow, old.wheel_id)
             self._require_open(ledger, old, Action.ROLL)
+            self._check_horizon(command.expiration)
             at = self._event_time(command.at, ledger.holdings)
             check_closing_time(old, at)
             closed = msgspec.structs.replace(
@@ -464,6 +472,8 @@ class Bookkeeping:
                 for field in command.__struct_fields__
                 if (value := getattr(command, field)) is not None
             }
+            if command.expiration is not None:
+                self._check_horizon(command.expiration)
             if "closed_at" in changes and trade.is_open:
                 raise RuleViolationError("an open trade has no closing time to correct")
             corrected = msgspec.structs.replace(trade, **changes)

@@ -15,61 +15,135 @@ from typing import Annotated
 import msgspec
 
 from wheel_core.domain.checks import (
+    EARLIEST_DATE,
+    LATEST_DATE,
     MAX_AMOUNT,
+    MAX_DECIMAL_PLACES,
     MAX_ID,
     SYMBOL_PATTERN,
     aware,
+    entered_amount,
+    in_date_range,
+    no_control_characters,
     non_negative,
     normalize_symbol,
     positive,
     positive_int,
     record_id,
+    visible_name,
 )
 from wheel_core.domain.enums import OptionType, RiskLevel, RiskProfile
 from wheel_core.domain.errors import ValidationError
 from wheel_core.domain.money import ZERO
+from wheel_core.domain.rules import MAX_EXPIRATION_YEARS
 
 # Field types that carry their bounds into the JSON schema. msgspec enforces the
-# ``Meta`` constraints of ints and strings when decoding; it cannot bound a Decimal,
-# so those bounds are schema text and ``__post_init__`` enforces them.
+# ``Meta`` constraints of ints and strings when decoding; it cannot bound a Decimal
+# or a date, so those bounds are schema text and ``__post_init__`` enforces them.
+_PLACES = f"at most {MAX_DECIMAL_PLACES} decimal places"
+_STEP = float(Decimal(1).scaleb(-MAX_DECIMAL_PLACES))
 Amount = Annotated[
-    Decimal, msgspec.Meta(extra_json_schema={"minimum": 0, "maximum": int(MAX_AMOUNT)})
+    Decimal,
+    msgspec.Meta(
+        description=f"0 or more, at most {int(MAX_AMOUNT)}, {_PLACES}.",
+        extra_json_schema={"minimum": 0, "maximum": int(MAX_AMOUNT), "multipleOf": _STEP},
+    ),
 ]
 PositiveAmount = Annotated[
-    Decimal, msgspec.Meta(extra_json_schema={"exclusiveMinimum": 0, "maximum": int(MAX_AMOUNT)})
+    Decimal,
+    msgspec.Meta(
+        description=f"More than 0, at most {int(MAX_AMOUNT)}, {_PLACES}.",
+        extra_json_schema={
+            "exclusiveMinimum": 0,
+            "maximum": int(MAX_AMOUNT),
+            "multipleOf": _STEP,
+        },
+    ),
 ]
 Contracts = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
 Shares = Annotated[int, msgspec.Meta(ge=0, le=10_000_000)]
 """Multiples of 100 are checked by the wheel rules, not here."""
-Name = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=200)]
+NAME_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+"""For the schema: no control character, something besides spaces. The core also
+refuses names of invisible characters only (zero-width spaces), which no portable
+pattern can say."""
+Name = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"\S",
+        max_length=200,
+        description="At least one visible character; no control characters.",
+        extra_json_schema={"pattern": NAME_PATTERN},
+    ),
+]
+Text = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=2000,
+        description="Free text: no control characters but tabs and line breaks.",
+    ),
+]
 Symbol = Annotated[str, msgspec.Meta(pattern=SYMBOL_PATTERN)]
-Instant = Annotated[datetime, msgspec.Meta(tz=True)]
+Instant = Annotated[
+    datetime,
+    msgspec.Meta(
+        tz=True,
+        description=(
+            "With a timezone; from 1970-01-01T00:00:00Z up to (not including) 2100-01-01T00:00:00Z."
+        ),
+    ),
+]
+Expiration = Annotated[
+    date,
+    msgspec.Meta(
+        description=(
+            f"From {EARLIEST_DATE} to {LATEST_DATE}, and at most {MAX_EXPIRATION_YEARS} "
+            "years after today (longer than any listed LEAPS)."
+        )
+    ),
+]
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+
+
+def _amount(command: msgspec.Struct, field: str, *, above_zero: bool = False) -> None:
+    """Check an amount or price field (if given) and keep its canonical form: see
+    :func:`~wheel_core.domain.checks.entered_amount`. A command is frozen; this runs in
+    ``__post_init__``, before anyone holds it."""
+    value = getattr(command, field)
+    if value is None:
+        return
+    (positive if above_zero else non_negative)(value, field)
+    msgspec.structs.force_setattr(command, field, entered_amount(value, field))
 
 
 class CreatePortfolio(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Name
-    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    description: Text = ""
     capital: Amount = ZERO
     is_default: bool = False
 
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ValidationError("name must not be empty")
-        non_negative(self.capital, "capital")
+        visible_name(self.name, "name")
+        no_control_characters(self.description, "description", line_breaks=True)
+        _amount(self, "capital")
 
 
 class UpdatePortfolio(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Name | None = None
-    description: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    description: Text | None = None
     capital: Amount | None = None
     is_default: bool | None = None
 
     def __post_init__(self) -> None:
-        if self.name is not None and not self.name.strip():
-            raise ValidationError("name must not be empty")
-        if self.capital is not None:
-            non_negative(self.capital, "capital")
+        if self.name is not None:
+            if not self.name.strip():
+                raise ValidationError("name must not be empty")
+            visible_name(self.name, "name")
+        if self.description is not None:
+            no_control_characters(self.description, "description", line_breaks=True)
+        _amount(self, "capital")
 
 
 class OpenWheel(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -88,14 +162,13 @@ class OpenWheel(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
         normalize_symbol(self.symbol)
         if self.portfolio_id is not None:
             record_id(self.portfolio_id, "portfolio_id")
-        non_negative(self.capital, "capital")
+        _amount(self, "capital")
         aware(self.opened_at, "opened_at")
         if self.shares < 0:
             raise ValidationError(f"shares must be 0 or more, got {self.shares}")
         if self.shares and self.cost_basis is None:
             raise ValidationError("cost_basis is required when starting with shares")
-        if self.cost_basis is not None:
-            positive(self.cost_basis, "cost_basis")
+        _amount(self, "cost_basis", above_zero=True)
 
 
 class UpdateWheel(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -103,8 +176,7 @@ class UpdateWheel(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     capital: Amount | None = None
 
     def __post_init__(self) -> None:
-        if self.capital is not None:
-            non_negative(self.capital, "capital")
+        _amount(self, "capital")
 
 
 class RecordTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -112,7 +184,7 @@ class RecordTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 
     option_type: OptionType
     strike: PositiveAmount
-    expiration: date
+    expiration: Expiration
     premium: Amount
     """Per share, as quoted."""
     contracts: Contracts = 1
@@ -123,10 +195,11 @@ class RecordTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     """Sell a put whose collateral exceeds the wheel's capital (not cash-secured)."""
 
     def __post_init__(self) -> None:
-        positive(self.strike, "strike")
-        non_negative(self.premium, "premium")
+        _amount(self, "strike", above_zero=True)
+        in_date_range(self.expiration, "expiration")
+        _amount(self, "premium")
         positive_int(self.contracts, "contracts")
-        non_negative(self.fees, "fees")
+        _amount(self, "fees")
         aware(self.opened_at, "opened_at")
 
 
@@ -139,7 +212,7 @@ class ExpireTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     at: Instant | None = None
 
     def __post_init__(self) -> None:
-        positive(self.price_at_expiry, "price_at_expiry")
+        _amount(self, "price_at_expiry", above_zero=True)
         aware(self.at, "at")
 
 
@@ -152,8 +225,8 @@ class CloseTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     at: Instant | None = None
 
     def __post_init__(self) -> None:
-        non_negative(self.price, "price")
-        non_negative(self.fees, "fees")
+        _amount(self, "price")
+        _amount(self, "fees")
         aware(self.at, "at")
 
 
@@ -166,8 +239,7 @@ class AssignTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 
     def __post_init__(self) -> None:
         aware(self.at, "at")
-        if self.price is not None:
-            positive(self.price, "price")
+        _amount(self, "price", above_zero=True)
 
 
 class RollTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -175,7 +247,7 @@ class RollTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
 
     close_price: Amount
     strike: PositiveAmount
-    expiration: date
+    expiration: Expiration
     premium: Amount
     contracts: Contracts | None = None
     """Defaults to the closed leg's contracts."""
@@ -185,13 +257,14 @@ class RollTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     allow_exceeding_capital: bool = False
 
     def __post_init__(self) -> None:
-        non_negative(self.close_price, "close_price")
-        positive(self.strike, "strike")
-        non_negative(self.premium, "premium")
+        _amount(self, "close_price")
+        _amount(self, "strike", above_zero=True)
+        in_date_range(self.expiration, "expiration")
+        _amount(self, "premium")
         if self.contracts is not None:
             positive_int(self.contracts, "contracts")
-        non_negative(self.close_fees, "close_fees")
-        non_negative(self.fees, "fees")
+        _amount(self, "close_fees")
+        _amount(self, "fees")
         aware(self.at, "at")
 
 
@@ -199,7 +272,7 @@ class CorrectTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     """Fix a typo in a recorded trade; refused if the corrected history would not replay."""
 
     strike: PositiveAmount | None = None
-    expiration: date | None = None
+    expiration: Expiration | None = None
     premium: Amount | None = None
     contracts: Contracts | None = None
     fees: Amount | None = None
@@ -209,18 +282,14 @@ class CorrectTrade(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     price_at_expiry: PositiveAmount | None = None
 
     def __post_init__(self) -> None:
-        if self.strike is not None:
-            positive(self.strike, "strike")
-        if self.premium is not None:
-            non_negative(self.premium, "premium")
+        _amount(self, "strike", above_zero=True)
+        in_date_range(self.expiration, "expiration")
+        _amount(self, "premium")
         if self.contracts is not None:
             positive_int(self.contracts, "contracts")
-        if self.fees is not None:
-            non_negative(self.fees, "fees")
-        if self.close_price is not None:
-            non_negative(self.close_price, "close_price")
-        if self.price_at_expiry is not None:
-            positive(self.price_at_expiry, "price_at_expiry")
+        _amount(self, "fees")
+        _amount(self, "close_price")
+        _amount(self, "price_at_expiry", above_zero=True)
         aware(self.opened_at, "opened_at")
         aware(self.closed_at, "closed_at")
 
@@ -234,7 +303,7 @@ class ImportShares(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
 
     def __post_init__(self) -> None:
         positive_int(self.shares, "shares")
-        positive(self.cost_basis, "cost_basis")
+        _amount(self, "cost_basis", above_zero=True)
         aware(self.at, "at")
 
 
@@ -246,8 +315,8 @@ class SellShares(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     at: Instant | None = None
 
     def __post_init__(self) -> None:
-        positive(self.price, "price")
-        non_negative(self.fees, "fees")
+        _amount(self, "price", above_zero=True)
+        _amount(self, "fees")
         aware(self.at, "at")
 
 
@@ -283,6 +352,9 @@ class RaiseAlert(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
             raise ValidationError("key must be 1-200 characters, not only spaces")
         if not self.message.strip() or len(self.message) > 2000:
             raise ValidationError("message must be 1-2000 characters, not only spaces")
+        visible_name(self.kind, "kind")
+        visible_name(self.key, "key")
+        no_control_characters(self.message, "message", line_breaks=True)
         for field in ("wheel_id", "trade_id"):
             value = getattr(self, field)
             if value is not None:
@@ -299,3 +371,4 @@ class AddToWatchlist(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
         normalize_symbol(self.symbol)
         if len(self.note) > 500:
             raise ValidationError(f"note must be at most 500 characters, got {len(self.note)}")
+        no_control_characters(self.note, "note", line_breaks=True)

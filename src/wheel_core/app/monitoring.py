@@ -46,6 +46,7 @@ import msgspec
 from wheel_core.app.bookkeeping import Bookkeeping
 from wheel_core.app.commands import AddToWatchlist, RaiseAlert
 from wheel_core.app.config import CoreSettings
+from wheel_core.app.failures import failure_text
 from wheel_core.app.views import (
     OpportunityScan,
     Page,
@@ -67,7 +68,6 @@ from wheel_core.domain.enums import (
 )
 from wheel_core.domain.errors import (
     ConflictError,
-    DomainError,
     MarketDataError,
     NotFoundError,
     ValidationError,
@@ -133,8 +133,8 @@ class Monitoring(Bookkeeping):
         for symbol in symbols:
             try:
                 await market.get_quote(symbol)
-            except DomainError as error:
-                failures.append(SymbolFailure(symbol=symbol, error=error.message))
+            except Exception as error:  # one symbol never fails the batch: see failures.py
+                failures.append(SymbolFailure(symbol=symbol, error=failure_text(error, symbol)))
         return PriceRefresh(
             as_of=as_of,
             symbols=symbols,
@@ -295,8 +295,10 @@ class Monitoring(Bookkeeping):
                     profile=target.profile,
                     capital=target.capital,
                 )
-            except DomainError as error:
-                failures.append(SymbolFailure(symbol=target.symbol, error=error.message))
+            except Exception as error:  # one symbol never fails the batch: see failures.py
+                failures.append(
+                    SymbolFailure(symbol=target.symbol, error=failure_text(error, target.symbol))
+                )
                 continue
             if recommendation.refusal is not None:
                 failures.append(

@@ -23,6 +23,7 @@ import msgspec
 from wheel_core import pricing
 from wheel_core.app.bookkeeping import ticker_query
 from wheel_core.app.config import CoreSettings
+from wheel_core.app.failures import failure_text
 from wheel_core.app.monitoring import Monitoring
 from wheel_core.app.views import (
     Page,
@@ -37,7 +38,6 @@ from wheel_core.domain.entities import Snapshot, Trade, Wheel
 from wheel_core.domain.enums import OptionType, RiskLevel, RiskProfile, WheelState
 from wheel_core.domain.errors import (
     ConflictError,
-    DomainError,
     MarketDataError,
     NotFoundError,
     ValidationError,
@@ -121,10 +121,15 @@ class WheelService(Monitoring):
     # ── positions and risk ────────────────────────────────────────────────
 
     async def position_status(self, wheel_id: int) -> PositionView:
-        """Where one wheel stands now; market failures raise ``MarketDataError``."""
+        """Where one wheel stands now; market failures raise ``MarketDataError``, and a
+        wheel whose stored figures cannot be computed with (see failures.py)
+        ``ValidationError``."""
         async with self._read() as uow:
             book = await self._book(uow, wheel_id)
-        return await self._position(book)
+        try:
+            return await self._position(book)
+        except ArithmeticError as error:  # InvalidOperation, OverflowError
+            raise ValidationError(failure_text(error, _subject(book.wheel))) from error
 
     async def positions(
         self, *, portfolio_id: int | None = None, min_risk: RiskLevel | None = None
@@ -270,13 +275,13 @@ class WheelService(Monitoring):
     async def _recommend_one(self, book: _Book, max_dte: int | None) -> WheelRecommendation:
         try:
             return await self._recommend(book, False, max_dte)
-        except DomainError as error:
+        except Exception as error:  # one wheel never fails the batch: see failures.py
             assert book.wheel.id is not None
             return WheelRecommendation(
                 wheel_id=book.wheel.id,
                 symbol=book.wheel.symbol,
                 state=book.wheel.state,
-                error=error.message,
+                error=failure_text(error, _subject(book.wheel)),
             )
 
     # ── internals ─────────────────────────────────────────────────────────
@@ -321,7 +326,7 @@ class WheelService(Monitoring):
         for book in books:
             try:
                 located.append((book, await self._position(book)))
-            except DomainError as error:
+            except Exception as error:  # one wheel never fails the batch: see failures.py
                 failures.append(_failure(book.wheel, error))
         return located, failures
 
@@ -499,9 +504,15 @@ def _as_book(
     )
 
 
-def _failure(wheel: Wheel, error: DomainError) -> WheelFailure:
+def _failure(wheel: Wheel, error: Exception) -> WheelFailure:
     assert wheel.id is not None
-    return WheelFailure(wheel_id=wheel.id, symbol=wheel.symbol, error=error.message)
+    return WheelFailure(
+        wheel_id=wheel.id, symbol=wheel.symbol, error=failure_text(error, _subject(wheel))
+    )
+
+
+def _subject(wheel: Wheel) -> str:
+    return f"the {wheel.symbol} wheel (id {wheel.id})"
 
 
 def _snapshot(book: _Book, position: PositionView, day: date, now: datetime) -> Snapshot:

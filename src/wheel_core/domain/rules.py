@@ -61,6 +61,28 @@ def check_expiration(trade: Trade) -> None:
         )
 
 
+MAX_EXPIRATION_YEARS = 5
+"""How far ahead an option may expire. LEAPS are listed up to about three years out
+(January expirations, added each autumn); five years leaves room for any listing and
+still bounds what the calendar computes for a position (trading days to expiry)."""
+
+
+def latest_expiration(today: date) -> date:
+    """The last expiration a trade entered ``today`` may have (29 February → 28th)."""
+    year = today.year + MAX_EXPIRATION_YEARS
+    if (today.month, today.day) == (2, 29):
+        return date(year, 2, 28)
+    return today.replace(year=year)
+
+
+def check_expiration_horizon(expiration: date, today: date) -> None:
+    if expiration > latest_expiration(today):
+        raise ValidationError(
+            f"expiration must be at most {MAX_EXPIRATION_YEARS} years ahead "
+            f"(on or before {latest_expiration(today)}), got {expiration}"
+        )
+
+
 def check_closing_time(trade: Trade, at: datetime) -> None:
     if at < trade.opened_at:
         raise ValidationError(

@@ -885,6 +885,17 @@ class MarketCalendarContract:
         assert calendar.next_close(next_open) > next_open
         assert not calendar.is_open(calendar.next_close(next_open))
 
+    def test_the_first_and_last_days_python_has_are_answered(
+        self, calendar: MarketCalendar
+    ) -> None:
+        """A date a user once stored (an expiration in 9999) is asked about like any
+        other: an answer, never an ``OverflowError`` from stepping past the last date."""
+        last_week = calendar.sessions(date(9999, 12, 25), date.max)
+        first_week = calendar.sessions(date.min, date(1, 1, 7))
+        for sessions in (last_week, first_week):
+            assert len(sessions) <= 5
+            assert all(s.day.weekday() < 5 and s.open < s.close for s in sessions)
+
     def test_known_holidays_are_closed(
         self, calendar: MarketCalendar, known_holidays: list[date]
     ) -> None:

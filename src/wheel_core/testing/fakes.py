@@ -588,14 +588,9 @@ class FakeMarketCalendar:
         return session is not None and session.open <= at < session.close
 
     def sessions(self, start: date, end: date) -> Sequence[MarketSession]:
-        found = []
-        day = start
-        while day <= end:
-            session = self._session(day)
-            if session is not None:
-                found.append(session)
-            day += timedelta(days=1)
-        return found
+        # By ordinal: stepping a date past 9999-12-31 would raise OverflowError.
+        days = (date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1))
+        return [session for day in days if (session := self._session(day)) is not None]
 
     def _next(self, at: datetime, edge: Callable[[MarketSession], datetime]) -> datetime:
         day = at.astimezone(NEW_YORK).date()

@@ -15,7 +15,15 @@ from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.container import Container, apply_settings, save_settings, stored_settings
+from adapters.container import (
+    Container,
+    ProviderFallback,
+    apply_settings,
+    provider_problem,
+    save_settings,
+    schwab_token_file,
+    stored_settings,
+)
 from adapters.http.dependencies import container_of
 from adapters.http.problems import ServiceDownError
 from adapters.market_data.resilient import ProviderHealth, ResilientMarketData
@@ -42,6 +50,20 @@ class DatabaseHealth(msgspec.Struct, frozen=True, kw_only=True):
     error: str | None = None
 
 
+class SchwabLoginHealth(msgspec.Struct, frozen=True, kw_only=True):
+    """The Schwab login's age: its refresh token lapses about 7 days after the login,
+    and then every price goes stale until ``wheel-strategy schwab login`` is run again."""
+
+    status: Literal["ok", "expiring", "expired", "missing"]
+    """``expiring`` from day 6 (an alert is raised then), ``missing``: no usable login."""
+    logged_in_at: datetime | None = None
+    age_days: float | None = None
+    """Days since the login, to two decimals."""
+    expires_at: datetime | None = None
+    error: str | None = None
+    """Why the login cannot be read (``missing``); names the file, never the token."""
+
+
 class MarketDataHealth(msgspec.Struct, frozen=True, kw_only=True):
     provider: str
     simulated: bool
@@ -49,6 +71,12 @@ class MarketDataHealth(msgspec.Struct, frozen=True, kw_only=True):
     last_success: datetime | None = None
     last_error: str | None = None
     last_error_at: datetime | None = None
+    wanted_provider: str | None = None
+    """Set when the stored provider could not be used at start and ``provider`` serves
+    in its place (``status`` is then ``degraded``, and ``reason`` says why)."""
+    reason: str | None = None
+    schwab_login: SchwabLoginHealth | None = None
+    """Only when Schwab is the provider."""
 
 
 class SchedulerHealth(msgspec.Struct, frozen=True, kw_only=True):
@@ -143,7 +171,9 @@ class SystemController(Controller):
         problem+json like every error, with the same report in its ``health`` member."""
         container = container_of(state)
         database = await _database_health(container.engine())
-        market = _market_health(container.market_data(), container.settings())
+        market = _with_provider_notes(
+            _market_health(container.market_data(), container.settings()), container
+        )
         jobs = container.scheduler().status()
         scheduler = SchedulerHealth(
             status=jobs.status, jobs=jobs.jobs, next_run_at=jobs.next_run_at, next_job=jobs.next_job
@@ -220,7 +250,21 @@ async def _proposed(container: Container, change: Layer) -> tuple[Layer, Setting
     ``SettingsError`` when the change cannot be taken."""
     check_runtime_only(change)
     stored = merge(await stored_settings(container), change)
-    return stored, with_stored(container.settings(), stored)
+    updated = with_stored(container.settings(), stored)
+    _check_provider_works(container, updated)
+    return stored, updated
+
+
+def _check_provider_works(container: Container, updated: Settings) -> None:
+    """A change that would move prices to a provider that cannot work (Schwab with no
+    key or no login) is refused, saying what is missing: stored, it would leave the
+    server without prices now and at every start."""
+    provider = updated.market_data.provider
+    if provider == container.settings().market_data.provider:
+        return
+    problem = provider_problem(updated, container.clock().now())
+    if problem is not None:
+        raise SettingsError(f"market_data.provider {provider} cannot be used: {problem}")
 
 
 async def _database_health(engine: AsyncEngine) -> DatabaseHealth:
@@ -244,6 +288,39 @@ def _market_health(market: object, settings: Settings) -> MarketDataHealth:
         last_success=health.last_success,
         last_error=health.last_error,
         last_error_at=health.last_error_at,
+    )
+
+
+def _with_provider_notes(market: MarketDataHealth, container: Container) -> MarketDataHealth:
+    """The start-up fallback (when the stored provider could not be used) and, with
+    Schwab, the login's age."""
+    fallback: ProviderFallback | None = container.market_fallback()
+    if fallback is not None:
+        market = msgspec.structs.replace(
+            market, status="degraded", wanted_provider=fallback.wanted, reason=fallback.reason
+        )
+    settings: Settings = container.settings()
+    if settings.market_data.provider != "schwab":
+        return market
+    login = _schwab_login_health(settings, container.clock().now())
+    if login.status in ("expired", "missing") and market.status == "ok":
+        market = msgspec.structs.replace(market, status="degraded")
+    return msgspec.structs.replace(market, schwab_login=login)
+
+
+def _schwab_login_health(settings: Settings, now: datetime) -> SchwabLoginHealth:
+    from adapters.market_data.errors import AuthenticationError
+    from adapters.market_data.schwab_auth import login_age
+
+    try:
+        age = login_age(schwab_token_file(settings.schwab), now)
+    except AuthenticationError as error:
+        return SchwabLoginHealth(status="missing", error=str(error))
+    return SchwabLoginHealth(
+        status=age.status,
+        logged_in_at=age.logged_in_at,
+        age_days=round(age.age.total_seconds() / 86_400, 2),
+        expires_at=age.expires_at,
     )
 
 
