@@ -122,6 +122,9 @@ class SchedulerSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknow
     """Plugin files (``*.py``) loaded at start; relative paths are read from the working
     directory. Installed packages add plugins through the ``wheel_strategy.plugins``
     entry-point group."""
+    plugin_import_timeout: Annotated[float, msgspec.Meta(gt=0, le=600)] = 10.0
+    """Seconds one plugin file or entry point may take to import; a slower one is reported
+    as failed (``/health`` degraded) and start-up goes on without it."""
     notifier: Literal["log", "webhook"] = "log"
     webhook_url: str | None = None
     """Where the webhook notifier POSTs each new alert as JSON; may hold a token, so it is

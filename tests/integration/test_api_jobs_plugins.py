@@ -147,6 +147,25 @@ async def test_a_plugin_that_failed_to_load_shows_why(
     assert_problem(refused, 422, "did not load")
 
 
+async def test_health_is_degraded_while_a_plugin_failed_and_names_it(
+    tmp_path: Path, api_container: Container
+) -> None:
+    from adapters.scheduler.scheduler import discover_plugins
+    from adapters.settings import SchedulerSettings
+
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "broken.py").write_text("raise SystemExit('bye')\n")
+    found = discover_plugins(SchedulerSettings(plugins_dir=str(tmp_path / "plugins")))
+    api_container.plugin_discovery.override(providers.Object(found))
+    async with AsyncTestClient(create_app(api_container)) as client:
+        health = (await client.get(f"{API}/health")).json()
+    assert health["status"] == "degraded"
+    assert health["plugins"] == {
+        "status": "degraded",
+        "failed": [{"name": "broken", "reason": "SystemExit: bye"}],
+    }
+
+
 async def test_health_shows_whether_the_scheduler_runs(
     api_container: Container, tmp_path: Path
 ) -> None:

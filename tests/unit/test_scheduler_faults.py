@@ -2,6 +2,7 @@
 that fails to import, the market-data provider down — and a month of jobs with faults
 injected, whose success rate the test computes."""
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ class Hangs(Plugin):
         self.failures: list[BaseException] = []
 
     async def execute(self, context: PluginContext) -> str:
-        await context.service.never.wait()  # an asyncio.Event that never fires
+        await asyncio.Event().wait()  # never fires
         return "never"
 
     async def on_failure(self, context: PluginContext, error: BaseException) -> None:
@@ -132,7 +133,9 @@ async def test_a_plugin_that_raises_is_disabled_with_the_reason_and_the_others_r
     assert simulation.count("daily_snapshot", "success") == 2
 
 
-async def test_a_plugin_that_hangs_times_out_and_is_disabled_with_the_reason() -> None:
+async def test_a_plugin_that_hangs_twice_in_a_row_times_out_and_is_disabled_with_the_reason() -> (
+    None
+):
     clock = FakeClock(ny(2026, 11, 24).astimezone(UTC))
     hangs = Hangs()
     harness = build(clock, NyseCalendar(), discovery=_discovered(hangs), timeout=0.01)
@@ -144,13 +147,18 @@ async def test_a_plugin_that_hangs_times_out_and_is_disabled_with_the_reason() -
     assert run.error == "did not finish within 0.01 s; cancelled"
     assert isinstance(hangs.failures[0], TimeoutError)  # its on_failure was told
     view = await harness.scheduler.get_plugin("hangs")
-    assert (view.status, view.enabled) == ("disabled", False)
-    assert view.reason == "timed out (at 2026-11-24T16:00:00+00:00)"
+    assert (view.status, view.enabled, view.fault) == ("enabled", True, False)  # once: may be slow
+
+    await simulation.run_until(ny(2026, 11, 25, 11, 0))  # twice in a row: the plugin's fault
+    assert [r.status for r in harness.store.runs if r.job == "hangs"] == ["timeout", "timeout"]
+    view = await harness.scheduler.get_plugin("hangs")
+    assert (view.status, view.enabled, view.fault) == ("disabled", False, True)
+    assert view.reason == "timed out 2 runs in a row (at 2026-11-25T16:00:00+00:00)"
     assert not harness.scheduler.is_enabled("hangs")
 
-    await simulation.run_until(ny(2026, 11, 26, 23, 0))  # the others go on; it does not
-    assert simulation.count("hangs") == 1
-    assert simulation.count("price_refresh", "success") == 78 + 78
+    await simulation.run_until(ny(2026, 11, 27, 23, 0))  # the others go on; it does not
+    assert simulation.count("hangs") == 2
+    assert simulation.count("price_refresh", "success") == 78 + 78 + 42
 
 
 async def test_a_plugin_that_fails_to_import_is_listed_as_failed(tmp_path: Path) -> None:

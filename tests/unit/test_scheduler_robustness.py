@@ -269,9 +269,10 @@ class Hangs(Plugin):
 
     def __init__(self):
         self.started = asyncio.Event()
+        self.server_loop = None  # the test's: execute runs in a thread with a loop of its own
 
     async def execute(self, context):
-        self.started.set()
+        self.server_loop.call_soon_threadsafe(self.started.set)
         await asyncio.Event().wait()
 """
 
@@ -283,6 +284,7 @@ async def test_stopping_records_a_run_in_progress_as_interrupted(tmp_path: Path)
     container = _container(tmp_path, scheduler=True, plugins=plugins)
     scheduler = await _open(container)
     [hangs] = [item.plugin for item in container.plugin_discovery().loaded]
+    hangs.server_loop = asyncio.get_running_loop()
     task = asyncio.create_task(scheduler.run_scheduled("hangs"))  # as APScheduler does
     await hangs.started.wait()
 

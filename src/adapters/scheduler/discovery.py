@@ -9,17 +9,26 @@ reported as a :class:`LoadFailure` beside the plugins that loaded, never raised:
 broken plugin must not stop the server. So is a plugin the host could load but never
 serve: a constructor that raises, a name too long for an alert's kind, a config schema
 that has no JSON Schema or whose defaults do not validate.
+
+Importing a plugin runs its code: each source is imported and checked in a daemon
+thread of its own, given ``import_timeout`` seconds. One that takes longer (a module
+that waits on the network, or forever) is reported as failed and left to its thread;
+start-up goes on without it. ``SystemExit`` or ``KeyboardInterrupt`` raised by that code
+is its failure too: a real Ctrl-C reaches the main thread, never a plugin's.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import inspect
 import logging
 import re
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -34,6 +43,9 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "wheel_strategy.plugins"
 MODULE_PREFIX = "wheel_strategy_plugins"
+IMPORT_TIMEOUT = 10.0
+"""Seconds one plugin file or entry point may take to import and check (the default of
+``scheduler.plugin_import_timeout``)."""
 MAX_NAME_LENGTH = 40
 """A plugin's name is the default ``kind`` of its alerts, which the core caps at 40
 characters (``RaiseAlert.kind``): a longer name could never raise an alert."""
@@ -66,20 +78,24 @@ def discover(
     *,
     group: str = ENTRY_POINT_GROUP,
     reserved: frozenset[str] = frozenset(),
+    import_timeout: float = IMPORT_TIMEOUT,
 ) -> Discovery:
     """Every plugin of ``directory`` (if it exists) and of the entry-point ``group``.
 
     A name in ``reserved`` (the core jobs) or seen before is refused: the first wins.
+    Each source gets ``import_timeout`` seconds to import.
     """
     found: list[LoadedPlugin] = []
     failed: list[LoadFailure] = []
     if directory is not None and directory.is_dir():
         for path in sorted(directory.glob("*.py")):
             if not path.name.startswith("_"):
-                _collect(_from_file(path), f"file:{path}", path.stem, found, failed)
+                source = f"file:{path}"
+                _collect_within(import_timeout, _from_file(path), source, path.stem, found, failed)
     for point in sorted(entry_points(group=group), key=lambda p: p.name):
         source = f"entry_point:{point.name} = {point.value}"
-        _collect(lambda point=point: [point.load()], source, point.name, found, failed)
+        load = functools.partial(_entry_point_plugins, point)
+        _collect_within(import_timeout, load, source, point.name, found, failed)
     loaded: list[LoadedPlugin] = []
     names: set[str] = set(reserved)
     for item in found:
@@ -93,6 +109,38 @@ def discover(
     for failure in failed:
         log.error("plugin %s (%s) did not load: %s", failure.name, failure.source, failure.error)
     return Discovery(loaded=loaded, failed=failed)
+
+
+def _entry_point_plugins(point: EntryPoint) -> list[Any]:
+    return [point.load()]
+
+
+def _collect_within(
+    timeout: float,
+    load: Callable[[], list[Any]],
+    source: str,
+    fallback: str,
+    found: list[LoadedPlugin],
+    failed: list[LoadFailure],
+) -> None:
+    """:func:`_collect` in a daemon thread given ``timeout`` seconds; past it, the source
+    is a failure and its thread is left (a thread cannot be stopped)."""
+    own_found: list[LoadedPlugin] = []
+    own_failed: list[LoadFailure] = []
+    worker = threading.Thread(
+        target=_collect,
+        args=(load, source, fallback, own_found, own_failed),
+        name=f"plugin import {fallback}",
+        daemon=True,
+    )
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        error = f"import did not finish within {timeout:g} s; skipped (its thread is left)"
+        failed.append(LoadFailure(fallback, source, error))
+        return
+    found.extend(own_found)
+    failed.extend(own_failed)
 
 
 def _from_file(path: Path) -> Any:
@@ -137,8 +185,6 @@ def _collect(
     try:
         candidates = load()
     except BaseException as error:  # a plugin file may even call sys.exit: still isolated
-        if isinstance(error, KeyboardInterrupt):
-            raise
         failed.append(LoadFailure(fallback, source, _describe(error)))
         return
     for candidate in candidates:
@@ -147,7 +193,7 @@ def _collect(
         except (TypeError, ValueError) as error:  # what `checked` refuses, said plainly
             name = getattr(candidate, "name", fallback)
             failed.append(LoadFailure(str(name), source, str(error)))
-        except Exception as error:  # a constructor or a schema that raises anything else
+        except BaseException as error:  # a constructor or a schema that raises anything else
             name = getattr(candidate, "name", fallback)
             failed.append(LoadFailure(str(name), source, _describe(error)))
 

@@ -2,9 +2,18 @@
 
 Each plugin's enable flag, config and disabled reason are stored under
 ``plugin.<name>`` in the settings table. A run builds a context with the config
-validated against the plugin's Struct; when the run raises or times out, the plugin's
-``on_failure`` is called and the plugin disabled with the reason, stored, so a broken
-plugin stays off across restarts until the user enables it again.
+validated against the plugin's Struct; when the run raises, the plugin's ``on_failure``
+is called and the plugin disabled with the reason, stored, so a broken plugin stays off
+across restarts until the user enables it again.
+
+Plugin code — ``execute`` and both hooks — runs in a thread of its own
+(:mod:`adapters.scheduler.plugin_thread` says why a thread), so no exception and no
+blocking call of a plugin stops or freezes the server. A run past its timeout is
+recorded as ``timeout``; a thread cannot be killed, so while a timed-out run's thread
+still runs, the plugin is not started again (that run is recorded as a failure saying
+so). :data:`REPEAT_TIMEOUTS` timeouts in a row (a refused start counts: the plugin is
+still over its time) disable the plugin with the reason: one slow run may be the
+provider's, two in a row are the plugin's.
 
 Another process may change that row too (the CLI on the database, another server
 worker): every change here reads the stored row inside its own transaction and
@@ -24,7 +33,8 @@ from typing import Any
 import msgspec
 
 from adapters.scheduler.discovery import Discovery, LoadedPlugin, validated_config
-from adapters.scheduler.jobs import Job
+from adapters.scheduler.jobs import Job, JobFailedError
+from adapters.scheduler.plugin_thread import PluginExitError, PluginThread, ServerLoopProxy
 from adapters.scheduler.plugins import EmptyConfig, PluginContext, json_schema
 from adapters.scheduler.schedules import JobSchedule
 from adapters.scheduler.views import PluginStatus, PluginUpdate, PluginView
@@ -40,8 +50,10 @@ from wheel_core.ports import (
 )
 
 __all__ = [
+    "REPEAT_TIMEOUTS",
     "PluginHost",
     "PluginServices",
+    "PluginStillRunningError",
     "StoredPlugin",
     "settings_key",
     "validated_config",
@@ -52,12 +64,20 @@ log = logging.getLogger(__name__)
 
 HOOK_TIMEOUT = 30.0
 """Seconds a plugin's ``on_success``/``on_failure`` may take."""
+REPEAT_TIMEOUTS = 2
+"""Timeouts in a row that disable a plugin."""
+
+
+class PluginStillRunningError(JobFailedError):
+    """The plugin was not started: a run of it that timed out still runs in its thread."""
 
 
 class StoredPlugin(msgspec.Struct, kw_only=True):
     enabled: bool
     config: dict[str, Any] = msgspec.field(default_factory=dict)
     disabled_reason: str | None = None
+    fault: bool = False
+    """Disabled by a crash or by timeouts, not by the user (``/health`` shows it)."""
 
 
 def settings_key(name: str) -> str:
@@ -69,6 +89,14 @@ class _Entry:
     loaded: LoadedPlugin
     state: StoredPlugin
     context: PluginContext[Any] | None = field(default=None)
+    threads: list[PluginThread[Any]] = field(default_factory=list)
+    """Its calls whose threads may still run (pruned as they end)."""
+    timeouts: int = 0
+    """Its runs in a row that timed out or could not start because one still ran."""
+
+    def running(self) -> list[PluginThread[Any]]:
+        self.threads = [thread for thread in self.threads if thread.alive]
+        return self.threads
 
     @property
     def plugin(self) -> Any:
@@ -149,6 +177,7 @@ class PluginHost:
                 status="failed",
                 enabled=False,
                 reason=failure.error,
+                fault=True,
                 config={},
                 config_schema={},
             )
@@ -186,24 +215,32 @@ class PluginHost:
         reason = None if enabled else current.disabled_reason
         if change.enabled is False and reason is None:
             reason = "disabled by the user"
-        state = StoredPlugin(enabled=enabled, config=config, disabled_reason=reason)
+        fault = current.fault and change.enabled is None  # enabling or disabling: seen to
+        state = StoredPlugin(enabled=enabled, config=config, disabled_reason=reason, fault=fault)
         await uow.settings.set(settings_key(name), msgspec.json.encode(state).decode())
         return state
 
     def adopt(self, name: str, state: StoredPlugin) -> None:
-        """Hold ``state``, committed by the caller, as the plugin's state."""
-        self._entry(name).state = state
+        """Hold ``state``, committed by the caller, as the plugin's state (enabled again,
+        its count of timeouts starts afresh)."""
+        entry = self._entry(name)
+        if state.enabled and not entry.state.enabled:
+            entry.timeouts = 0
+        entry.state = state
 
     async def set_enabled(self, name: str, enabled: bool) -> None:
         await self.update(name, PluginUpdate(enabled=enabled))
 
     async def disable(self, name: str, reason: str) -> None:
-        """Disable ``name`` with ``reason``, keeping the config stored now."""
+        """Disable ``name`` for a fault (a crash, timeouts) with ``reason``, keeping the
+        config stored now."""
         self._entry(name)
         log.error("plugin %s disabled: %s", name, reason)
         async with self._unit_of_work() as uow:
             current = await self._read(uow, name)
-            state = StoredPlugin(enabled=False, config=current.config, disabled_reason=reason)
+            state = StoredPlugin(
+                enabled=False, config=current.config, disabled_reason=reason, fault=True
+            )
             await uow.settings.set(settings_key(name), msgspec.json.encode(state).decode())
             await uow.commit()
         self.adopt(name, state)
@@ -225,6 +262,7 @@ class PluginHost:
             status=status,
             enabled=entry.state.enabled,
             reason=entry.state.disabled_reason,
+            fault=entry.state.fault or any(thread.abandoned for thread in entry.running()),
             config=msgspec.to_builtins(
                 validated_or_stored(_schema(plugin), entry.state.config), builtin_types=(Decimal,)
             ),
@@ -237,37 +275,52 @@ class PluginHost:
         name: str = plugin.name
 
         async def action() -> str:
+            running = entry.running()
+            if running:
+                raise PluginStillRunningError(
+                    f"not started: {running[0].label} timed out and its thread still runs"
+                )
             config = validated_config(_schema(plugin), entry.state.config)
-            entry.context = PluginContext(
+            loop = asyncio.get_running_loop()
+            entry.context = context = PluginContext(
                 name=name,
-                service=services.service(),
-                market=services.market(),
+                service=ServerLoopProxy(services.service(), loop),
+                market=ServerLoopProxy(services.market(), loop),
                 calendar=services.calendar(),
-                notifier=services.notifier(),
+                notifier=ServerLoopProxy(services.notifier(), loop),
                 clock=services.clock,
                 config=config,
             )
-            summary = await plugin.execute(entry.context)
-            raised = len(entry.context.raised)
+            summary = await self._isolated(entry, "execute", lambda: plugin.execute(context))
+            raised = len(context.raised)
             return summary or f"{raised} new alert{'' if raised == 1 else 's'}"
 
         async def after_success(summary: str) -> None:
+            entry.timeouts = 0
             hook = getattr(plugin, "on_success", None)
-            if hook is not None and entry.context is not None:
+            context = entry.context
+            if hook is not None and context is not None:
                 async with asyncio.timeout(HOOK_TIMEOUT):
-                    await hook(entry.context, summary)
+                    await self._isolated(entry, "on_success", lambda: hook(context, summary))
 
         async def after_failure(status: str, error: BaseException) -> None:
+            refused = isinstance(error, PluginStillRunningError)
+            entry.timeouts = entry.timeouts + 1 if status == "timeout" or refused else 0
             try:
                 hook = getattr(plugin, "on_failure", None)
-                if hook is not None and entry.context is not None:
+                context = entry.context
+                if hook is not None and context is not None and not refused:
                     async with asyncio.timeout(HOOK_TIMEOUT):
-                        await hook(entry.context, error)
+                        await self._isolated(entry, "on_failure", lambda: hook(context, error))
             finally:
-                if not isinstance(error, MarketDataError):
-                    when = services.clock.now().isoformat(timespec="seconds")
-                    what = "timed out" if status == "timeout" else f"failed: {_named(error)}"
+                when = services.clock.now().isoformat(timespec="seconds")
+                if entry.timeouts >= REPEAT_TIMEOUTS:
+                    what = f"timed out {entry.timeouts} runs in a row"
                     await self.disable(name, f"{what} (at {when})")
+                elif entry.timeouts:
+                    log.warning("plugin %s timed out; one more in a row disables it", name)
+                elif not isinstance(error, MarketDataError):
+                    await self.disable(name, f"failed: {_named(error)} (at {when})")
 
         schedule = getattr(plugin, "schedule", None) or JobSchedule(
             interval_minutes=60, only_when="trading_day"
@@ -281,6 +334,13 @@ class PluginHost:
             after_success=after_success,
             after_failure=after_failure,
         )
+
+    async def _isolated(self, entry: _Entry, what: str, call: Callable[[], Any]) -> Any:
+        """``call`` (the plugin's ``what``) in a thread of its own, kept in ``entry``
+        while it may still run."""
+        thread: PluginThread[Any] = PluginThread(f"plugin {entry.plugin.name} {what}", call)
+        entry.threads.append(thread)
+        return await thread.result()
 
 
 def _enabled_by_default(plugin: Any) -> bool:
@@ -300,5 +360,7 @@ def validated_or_stored(schema: type[msgspec.Struct], raw: dict[str, Any]) -> An
 
 
 def _named(error: BaseException) -> str:
+    if isinstance(error, PluginExitError):
+        return str(error)
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -519,4 +519,8 @@ def build_scheduler(
 
 def discover_plugins(settings: SchedulerSettings) -> Discovery:
     """The plugins of ``scheduler.plugins_dir`` and of the installed entry points."""
-    return discover(Path(settings.plugins_dir).expanduser(), reserved=frozenset(CORE_DEFAULTS))
+    return discover(
+        Path(settings.plugins_dir).expanduser(),
+        reserved=frozenset(CORE_DEFAULTS),
+        import_timeout=settings.plugin_import_timeout,
+    )

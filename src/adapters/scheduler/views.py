@@ -46,6 +46,10 @@ class PluginView(msgspec.Struct, frozen=True, kw_only=True):
     status: PluginStatus
     enabled: bool
     reason: str | None
+    fault: bool = False
+    """Not working through no choice of the user: it did not load, a crash or timeouts
+    disabled it, or a run that timed out still holds its thread (``/health`` is
+    ``degraded`` then)."""
     config: dict[str, Any]
     config_schema: dict[str, Any]
     """The JSON Schema ``config`` must match."""

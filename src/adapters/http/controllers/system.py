@@ -90,13 +90,28 @@ class SchedulerHealth(msgspec.Struct, frozen=True, kw_only=True):
     next_job: str | None = None
 
 
+class PluginFault(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    reason: str | None
+
+
+class PluginsHealth(msgspec.Struct, frozen=True, kw_only=True):
+    """``degraded`` when a plugin did not load (an import error, an import past its time
+    limit), was disabled by a crash or timeouts, or still holds a timed-out run's thread."""
+
+    status: Literal["ok", "degraded"] = "ok"
+    failed: list[PluginFault] = msgspec.field(default_factory=list)
+
+
 class Health(msgspec.Struct, frozen=True, kw_only=True):
-    """``down`` (503) when the database cannot be used; ``degraded`` when market data is."""
+    """``down`` (503) when the database cannot be used; ``degraded`` when market data is,
+    or when plugins failed."""
 
     status: Status
     database: DatabaseHealth
     market_data: MarketDataHealth
     scheduler: SchedulerHealth
+    plugins: PluginsHealth = msgspec.field(default_factory=PluginsHealth)
 
 
 class DatabaseInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -163,13 +178,20 @@ class SystemController(Controller):
         scheduler = SchedulerHealth(
             status=jobs.status, jobs=jobs.jobs, next_run_at=jobs.next_run_at, next_job=jobs.next_job
         )
+        plugins = await _plugins_health(container)
         if database.status == "down":
             status: Status = "down"
-        elif market.status != "ok":
+        elif market.status != "ok" or plugins.status != "ok":
             status = "degraded"
         else:
             status = "ok"
-        body = Health(status=status, database=database, market_data=market, scheduler=scheduler)
+        body = Health(
+            status=status,
+            database=database,
+            market_data=market,
+            scheduler=scheduler,
+            plugins=plugins,
+        )
         if status == "down":
             detail = f"the database is down: {database.error}"
             raise ServiceDownError(detail, code="database_down", health=body)
@@ -300,3 +322,12 @@ def _schwab_login_health(settings: Settings, now: datetime) -> SchwabLoginHealth
         age_days=round(age.age.total_seconds() / 86_400, 2),
         expires_at=age.expires_at,
     )
+
+
+async def _plugins_health(container: Container) -> PluginsHealth:
+    failed = [
+        PluginFault(name=view.name, reason=view.reason)
+        for view in await container.scheduler().list_plugins()
+        if view.fault
+    ]
+    return PluginsHealth(status="degraded" if failed else "ok", failed=failed)
