@@ -316,8 +316,11 @@ class Scheduler:
         )
 
     async def leader(self) -> LeaseView:
-        """The lease as the database holds it now (for a process that does not beat)."""
-        return await self._lease.current()
+        """Who runs the jobs now and until when, as the database holds the lease; empty
+        when no process does (none started, or its lease lapsed)."""
+        lease = await self._lease.current()
+        holder = lease.leader_at(self._clock.now())
+        return LeaseView(holder=holder, expires_at=None if holder is None else lease.expires_at)
 
     async def stop(self) -> None:
         """Stop scheduling; runs in progress are cancelled and, before this returns
