@@ -269,7 +269,9 @@ class Scheduler:
         its lease runs (then it steps down: another may have taken over)."""
         now = self._clock.now()
         try:
-            async with asyncio.timeout(self.beat_seconds):
+            # Bounded by the lease itself: a slow database may delay a beat, and no run
+            # starts here meanwhile once the lease ran out (``run_scheduled``).
+            async with asyncio.timeout(self._ttl.total_seconds()):
                 seen = await self._lease.acquire_or_renew(self.identity, now, self._ttl)
         except Exception as error:  # the database is down or slow: judged below
             log.warning("the scheduler lease could not be renewed: %s", type(error).__name__)
@@ -392,12 +394,10 @@ class Scheduler:
         )
 
     async def current_status(self) -> SchedulerStatus:
-        """:meth:`status`, with the leader read from the database when this process does
-        not beat (a server with ``server.scheduler: false``: it still says who leads).
-        A database that cannot be read leaves the leader unknown (``None``)."""
+        """:meth:`status`, with the leader as the database says now (a process whose beat
+        is late, or that does not beat at all — ``server.scheduler: false`` — still says
+        who leads); a database that cannot be read leaves what the last beat saw."""
         status = self.status()
-        if self.running:
-            return status
         try:
             lease = await self._lease.current()
         except Exception:
