@@ -28,6 +28,7 @@ from adapters.market_data.live_hours import adopt_live_session
 from adapters.market_data.resilient import CachePolicy, ResilientMarketData, RetryPolicy
 from adapters.market_data.simulated import SimulatedMarket
 from adapters.persistence.database import create_engine
+from adapters.persistence.lease import SqlSchedulerLease
 from adapters.persistence.migrate import upgrade
 from adapters.persistence.unit_of_work import SqlUnitOfWorkFactory
 from adapters.scheduler.jobs import JobFailedError
@@ -181,6 +182,7 @@ class Container(containers.DeclarativeContainer):
         notifier=notifier,
     )
 
+    scheduler_lease = providers.Singleton(SqlSchedulerLease, engine)
     plugin_discovery = providers.Singleton(discover_plugins, settings.provided.scheduler)
     # The scheduler asks for the service, market, calendar and notifier on each run
     # (``.provider``), so the parts rebuilt by ``apply_settings`` or overridden by a test
@@ -196,6 +198,7 @@ class Container(containers.DeclarativeContainer):
         market=market_data.provider,
         notifier=notifier.provider,
         discovery=plugin_discovery,
+        lease=scheduler_lease,
     )
 
 

@@ -135,6 +135,10 @@ class SchedulerSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknow
     keep_runs_days: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 90
     """Days of run history kept (about 25,000 runs a year on the default schedules);
     older runs are deleted at start and once a day. ``0`` keeps every run."""
+    lease_seconds: Annotated[int, msgspec.Meta(ge=1, le=3600)] = 30
+    """How long the scheduler lease runs unless renewed: the one process that runs the
+    jobs renews it every third of this, and a standby takes over within about this long
+    after the leader died (at once after a clean stop)."""
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

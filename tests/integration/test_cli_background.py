@@ -8,9 +8,11 @@ A copy of the built-in ``premium_target`` plugin sits in the working directory's
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +20,8 @@ import pytest
 from api_moment import API_NOW
 from cli_harness import Cli, both, both_modes
 
+from adapters.persistence import create_engine
+from adapters.persistence.lease import SqlSchedulerLease
 from wheel_core.testing.fakes import FakeClock
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -212,3 +216,52 @@ def test_plugins_are_shown_configured_disabled_and_enabled_alike(
     assert results[8].out.startswith("Plugin premium_target 1.0.0: enabled\n")
     assert "Run 1 of premium_target (manual)" in results[9].out
     assert "plugin 'nope' not found" in results[10].err
+
+
+def test_jobs_say_which_process_runs_them_alike(
+    modes: dict[str, Cli], clock: FakeClock, tmp_path: Path
+) -> None:
+    """Another process (a server, ``scheduler run``) takes the lease of each mode's
+    database: ``jobs`` names it, until its lease lapses; it then stops (and releases
+    the lease, so the other mode starts free)."""
+    holder = "elsewhere:4242:beef"
+
+    async def on_both(act: Callable[[SqlSchedulerLease], Awaitable[object]]) -> None:
+        for database in ("direct.db", "server.db"):
+            engine = create_engine(tmp_path / database)
+            try:
+                await act(SqlSchedulerLease(engine))
+            finally:
+                await engine.dispose()
+
+    def lease_taken_elsewhere(clock: FakeClock) -> None:
+        ttl = timedelta(seconds=30)
+        asyncio.run(on_both(lambda lease: lease.acquire_or_renew(holder, clock.now(), ttl)))
+
+    def lease_lapsed(clock: FakeClock) -> None:
+        clock.advance(timedelta(seconds=30))
+
+    def holder_stopped(clock: FakeClock) -> None:
+        asyncio.run(on_both(lambda lease: lease.release(holder)))
+
+    results = both(
+        modes,
+        clock,
+        [
+            ("jobs",),
+            lease_taken_elsewhere,
+            ("jobs",),
+            ("--json", "jobs"),
+            lease_lapsed,
+            ("jobs",),
+            holder_stopped,
+        ],
+    )
+    none = "No process runs the jobs on their schedule now (none holds the scheduler lease).\n"
+    assert results[0].out.endswith(none)
+    assert results[1].out.endswith(
+        "Run on schedule by elsewhere:4242:beef (its lease runs to 15:00:30Z unless renewed).\n"
+    )
+    listed = json.loads(results[2].out)
+    assert isinstance(listed, list) and "elsewhere" not in results[2].out, "JSON: the jobs only"
+    assert results[3].out.endswith(none)

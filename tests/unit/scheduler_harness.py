@@ -17,6 +17,7 @@ from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from adapters.scheduler.discovery import Discovery
+from adapters.scheduler.lease import InMemoryLease
 from adapters.scheduler.scheduler import Scheduler, build_scheduler
 from adapters.settings import SchedulerSettings
 from wheel_core.domain.entities import Alert, JobRun
@@ -293,6 +294,7 @@ def build(
         market=lambda: market,
         notifier=lambda: notifier,
         discovery=discovery or Discovery(loaded=[], failed=[]),
+        lease=InMemoryLease(),
     )
     if timeout is not None:
         scheduler._runner._default_timeout = timeout  # a tiny timeout: hangs end at once

@@ -2,6 +2,8 @@
 scheduled, rescheduled live on a change, stopped with the app. No job fires: the test
 reads what is scheduled and never waits for a time."""
 
+import os
+import socket
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -73,7 +75,16 @@ async def test_changes_survive_a_restart(tmp_path: Path) -> None:
         health = (await client.get("/api/v1/health")).json()["scheduler"]
     assert job["interval_minutes"] == 30
     assert job["schedule"] == "every 30 min while the market is open"
-    assert health == {"status": "disabled", "jobs": 0, "next_run_at": None, "next_job": None}
+    assert health.pop("identity").startswith(f"{socket.gethostname()}:{os.getpid()}:")
+    assert health == {
+        "status": "disabled",
+        "jobs": 0,
+        "next_run_at": None,
+        "next_job": None,
+        "role": None,
+        "leader": None,
+        "lease_expires_at": None,
+    }, "a process that does not run jobs takes no part in the lease, and none leads"
 
 
 async def test_changes_made_to_a_running_scheduler_are_scheduled_after_a_restart(

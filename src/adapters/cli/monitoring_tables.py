@@ -21,6 +21,7 @@ from wheel_core.domain.entities import Alert, Opportunity, WatchlistEntry
 
 if TYPE_CHECKING:
     from adapters.scheduler.history import JobRunView
+    from adapters.scheduler.lease import LeaseView
     from adapters.scheduler.views import JobView, PluginView
 
 RUN_STYLES = {
@@ -146,7 +147,7 @@ def _status(status: str, styles: dict[str, str]) -> Text:
     return Text(status, style=styles.get(status, ""))
 
 
-def jobs_table(jobs: list[JobView]) -> list[RenderableType]:
+def jobs_table(jobs: list[JobView], leader: LeaseView | None = None) -> list[RenderableType]:
     table = _table(
         f"Jobs ({len(jobs)})", "Job", "Kind", "Enabled", "Schedule", "Next run", "Last run",
         "Last status",
@@ -162,7 +163,15 @@ def jobs_table(jobs: list[JobView]) -> list[RenderableType]:
             NONE if last is None else moment(last.started_at),
             NONE if last is None else _status(last.status, RUN_STYLES),
         )
-    return [table]
+    return [table] if leader is None else [table, leader_line(leader)]
+
+
+def leader_line(leader: LeaseView) -> str:
+    """Which process runs the jobs on their schedule: only one does at a time."""
+    if leader.holder is None:
+        return "No process runs the jobs on their schedule now (none holds the scheduler lease)."
+    until = NONE if leader.expires_at is None else f"{leader.expires_at.astimezone(UTC):%H:%M:%SZ}"
+    return f"Run on schedule by {leader.holder} (its lease runs to {until} unless renewed)."
 
 
 def job_view(job: JobView) -> list[RenderableType]:

@@ -19,6 +19,7 @@ from adapters.cli.runner import run
 
 if TYPE_CHECKING:
     from adapters.scheduler.history import JobRunQuery, JobRunView
+    from adapters.scheduler.lease import LeaseView
     from adapters.scheduler.scheduler import Scheduler
     from adapters.scheduler.views import JobView, PluginUpdate, PluginView
     from adapters.settings import JobOverride
@@ -39,6 +40,10 @@ class JobControl(Protocol):
     async def run_now(self, name: str) -> JobRunView: ...
 
     async def list_runs(self, query: JobRunQuery) -> Page[JobRunView]: ...
+
+    async def leader(self) -> LeaseView:
+        """The process that runs the jobs on their schedule, and until when its lease runs."""
+        ...
 
     async def list_plugins(self) -> list[PluginView]: ...
 

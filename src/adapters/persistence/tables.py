@@ -229,3 +229,17 @@ revision_counter = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("value", BigInteger, nullable=False),
 )
+
+
+scheduler_lease = Table(
+    "scheduler_lease",
+    metadata,
+    # One row (name "scheduler", made by migration 0005): which process runs the jobs.
+    Column("name", String(50), primary_key=True),
+    Column("holder", String(300), nullable=True),
+    Column("acquired_at", UtcDateTime, nullable=True),
+    Column("renewed_at", UtcDateTime, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=True),
+)
+"""The scheduler lease (``adapters/persistence/lease.py``): its holder runs the jobs
+until ``expires_at`` and renews it on a heartbeat; ``holder`` is empty when released."""

@@ -18,6 +18,15 @@ transaction and writes it back changed, and the running scheduler reads the stor
 settings again every :data:`RELOAD_SECONDS` (a task of its own beside APScheduler: not
 a job, neither listed nor recorded), rescheduling the jobs whose schedule or enable
 flag changed.
+
+Several processes may start a scheduler on one database (two ``serve``, a ``serve`` and
+``scheduler run``); exactly one runs the jobs: the holder of the scheduler lease
+(``lease.py``). A started scheduler beats every third of ``scheduler.lease_seconds``:
+the leader renews the lease, a standby tries to take it, and takes it once it lapsed.
+Only the leader holds jobs in APScheduler; a scheduled run starts only while this
+process's lease runs by its own clock, so a leader that could not renew in time steps
+down before another can take over — never two leaders. A manual run (``run_now``) is
+the user's request to this process: it runs here, leader or not, recorded once.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from adapters.scheduler.discovery import Discovery, discover
 from adapters.scheduler.history import JobRunQuery, JobRunView, last_run, list_runs, view_of
 from adapters.scheduler.job_facade import JobFacade
 from adapters.scheduler.jobs import CORE_DEFAULTS, Job, core_jobs
+from adapters.scheduler.lease import LeaseView, SchedulerLease, new_identity
 from adapters.scheduler.owners import is_alive
 from adapters.scheduler.plugin_host import PluginHost, PluginServices
 from adapters.scheduler.runner import STOP_GRACE, JobRunner
@@ -46,6 +56,7 @@ from adapters.scheduler.views import (
     JobView,
     PluginUpdate,
     PluginView,
+    SchedulerRole,
     SchedulerState,
     SchedulerStatus,
 )
@@ -79,6 +90,8 @@ class Scheduler:
         calendar: Callable[[], MarketCalendar],
         settings: SchedulerSettings,
         enabled: bool,
+        lease: SchedulerLease,
+        identity: str | None = None,
     ) -> None:
         self._jobs = {job.name: job for job in [*jobs, *plugins.jobs()]}
         self._plugins = plugins
@@ -97,7 +110,17 @@ class Scheduler:
         self._pruned_on: date | None = None
         self._reloader: asyncio.Task[None] | None = None
         self._pause: Callable[[float], Awaitable[None]] = asyncio.sleep
-        """What the reload loop waits with (tests replace it: no real time)."""
+        """What the reload and heartbeat loops wait with (tests replace it: no real time)."""
+        self._lease = lease
+        self.identity = identity or new_identity()
+        """This process in the lease: ``host:pid:suffix``."""
+        self._ttl = timedelta(seconds=settings.lease_seconds)
+        self._leading = False
+        self._lease_until: datetime | None = None
+        """Until when this process's lease runs, by its own clock (``None``: it holds none)."""
+        self._seen = LeaseView()
+        """The lease as of this process's last heartbeat."""
+        self._beater: asyncio.Task[None] | None = None
 
     # --- life cycle ---------------------------------------------------------------
 
@@ -128,8 +151,9 @@ class Scheduler:
         while True:
             await self._pause(seconds)
             await self.reload()
-            await self.close_orphans()
-            await self.prune_runs()
+            if self._leading:  # the leader keeps the history; a standby only follows
+                await self.close_orphans()
+                await self.prune_runs()
 
     async def prune_runs(self) -> int:
         """Delete the runs older than ``scheduler.keep_runs_days``, once a day; how many.
@@ -212,12 +236,11 @@ class Scheduler:
         return now - run.started_at > timedelta(seconds=timeout + STOP_GRACE)
 
     async def start(self) -> None:
-        """Load the settings and start APScheduler on the running event loop."""
+        """Load the settings, start APScheduler on the running event loop and contend for
+        the lease: the jobs are scheduled here once this process leads."""
         if self.running:
             return
         await self.load()
-        await self.close_orphans()
-        await self.prune_runs()
         self._aps = AsyncIOScheduler(
             timezone="UTC",
             job_defaults={
@@ -227,39 +250,136 @@ class Scheduler:
             },
         )
         self._aps.start()
+        await self.heartbeat()
+        self._reloader = asyncio.create_task(self._reload_every(RELOAD_SECONDS))
+        self._beater = asyncio.create_task(self._beat_every(self.beat_seconds))
+        if not self._leading:
+            leader = self._seen.holder or "another process"
+            log.info("scheduler started on standby: %s runs the jobs", leader)
+
+    @property
+    def beat_seconds(self) -> float:
+        """How often the lease is renewed (leader) or tried (standby): a third of its
+        time to live, so two beats may fail before it lapses."""
+        return self._ttl.total_seconds() / 3
+
+    async def heartbeat(self) -> bool:
+        """Renew or try to take the lease, then lead or stand by as it says; whether this
+        process leads. A lease that cannot be reached keeps a leader leading only while
+        its lease runs (then it steps down: another may have taken over)."""
+        now = self._clock.now()
+        try:
+            # Bounded by the lease itself: a slow database may delay a beat, and no run
+            # starts here meanwhile once the lease ran out (``run_scheduled``).
+            async with asyncio.timeout(self._ttl.total_seconds()):
+                seen = await self._lease.acquire_or_renew(self.identity, now, self._ttl)
+        except Exception as error:  # the database is down or slow: judged below
+            log.warning("the scheduler lease could not be renewed: %s", type(error).__name__)
+            leads = self._holds_lease(self._clock.now())
+        else:
+            self._seen = seen
+            leads = seen.holder == self.identity and seen.expires_at is not None
+            self._lease_until = seen.expires_at if leads else None
+        if leads and not self._leading:
+            await self._lead()
+        elif not leads and self._leading:
+            self._stand_down()
+        return leads
+
+    async def _beat_every(self, seconds: float) -> None:
+        while True:
+            await self._pause(seconds)
+            await self.heartbeat()
+
+    def _holds_lease(self, now: datetime) -> bool:
+        return self._leading and self._lease_until is not None and now < self._lease_until
+
+    async def _lead(self) -> None:
+        """Now the leader: close the runs a stopped process left, prune, schedule."""
+        self._leading = True
+        log.info("this process (%s) leads the scheduler: it runs the jobs", self.identity)
+        await self.close_orphans()
+        await self.prune_runs()
         for name in self._jobs:
             self._sync(name)
-        self._reloader = asyncio.create_task(self._reload_every(RELOAD_SECONDS))
         log.info("scheduler started with %d jobs", self.status().jobs)
+
+    def _stand_down(self) -> None:
+        """No longer the leader: nothing more is scheduled here. Runs in progress finish
+        and are recorded (their timeout bounds them)."""
+        self._leading = False
+        self._lease_until = None
+        for name in self._jobs:
+            self._sync(name)
+        log.warning(
+            "this process (%s) no longer leads the scheduler; %s does",
+            self.identity,
+            self._seen.leader_at(self._clock.now()) or "no process yet",
+        )
+
+    async def leader(self) -> LeaseView:
+        """Who runs the jobs now and until when, as the database holds the lease; empty
+        when no process does (none started, or its lease lapsed)."""
+        lease = await self._lease.current()
+        holder = lease.leader_at(self._clock.now())
+        return LeaseView(holder=holder, expires_at=None if holder is None else lease.expires_at)
 
     async def stop(self) -> None:
         """Stop scheduling; runs in progress are cancelled and, before this returns
         (within ``runner.STOP_GRACE``), recorded as interrupted."""
         aps, self._aps = self._aps, None
         self._scheduled.clear()
-        reloader, self._reloader = self._reloader, None
-        if reloader is not None:
-            reloader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reloader
+        for task in (self._reloader, self._beater):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._reloader = self._beater = None
         if aps is not None and aps.running:
             aps.shutdown(wait=False)
             await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn
             log.info("scheduler stopped")
         await self._runner.stop()
+        await self._release()
+
+    async def _release(self) -> None:
+        """Give the lease up after the last run here ended: a standby takes over at its
+        next beat, not only once the lease lapses."""
+        if not self._leading:
+            return
+        self._leading, self._lease_until = False, None
+        try:
+            await self._lease.release(self.identity)
+        except Exception:
+            log.exception("the scheduler lease could not be released; it lapses by itself")
 
     @property
     def running(self) -> bool:
         return self._aps is not None and self._aps.running
 
+    @property
+    def leading(self) -> bool:
+        """Whether this process holds the lease and runs the jobs."""
+        return self.running and self._leading
+
     def status(self) -> SchedulerStatus:
+        """This process's part, and the leader as of its last heartbeat."""
+        role: SchedulerRole | None = None
+        if self.running:
+            role = "leader" if self._leading else "standby"
         state: SchedulerState = (
-            "running" if self.running else "stopped" if self._enabled else "disabled"
+            "running"
+            if role == "leader"
+            else "standby"
+            if role == "standby"
+            else "stopped"
+            if self._enabled
+            else "disabled"
         )
         upcoming = [
             (when, name)
             for name in self._jobs
-            if (when := self.next_run_at(name)) is not None and self.running
+            if (when := self.next_run_at(name)) is not None and self.leading
         ]
         first = min(upcoming, default=None)
         return SchedulerStatus(
@@ -267,6 +387,25 @@ class Scheduler:
             jobs=len(upcoming),
             next_run_at=None if first is None else first[0],
             next_job=None if first is None else first[1],
+            role=role,
+            identity=self.identity,
+            leader=self._seen.leader_at(self._clock.now()),
+            lease_expires_at=self._seen.expires_at if self._seen.holder else None,
+        )
+
+    async def current_status(self) -> SchedulerStatus:
+        """:meth:`status`, with the leader as the database says now (a process whose beat
+        is late, or that does not beat at all — ``server.scheduler: false`` — still says
+        who leads); a database that cannot be read leaves what the last beat saw."""
+        status = self.status()
+        try:
+            lease = await self._lease.current()
+        except Exception:
+            return status
+        return msgspec.structs.replace(
+            status,
+            leader=lease.leader_at(self._clock.now()),
+            lease_expires_at=lease.expires_at if lease.holder else None,
         )
 
     # --- jobs ---------------------------------------------------------------------
@@ -287,9 +426,10 @@ class Scheduler:
         return trigger_for(self.schedule(name), self._settings.timezone, self._calendar)
 
     def next_run_at(self, name: str) -> datetime | None:
-        """When the running scheduler runs the job next; when not running, when its
-        trigger would fire after now (``None`` for a disabled job)."""
-        if self._aps is not None and self.running:
+        """When the running scheduler runs the job next; elsewhere (not running, or on
+        standby: the leader runs it), when its trigger would fire after now (``None``
+        for a disabled job)."""
+        if self._aps is not None and self.leading:
             job = self._aps.get_job(name)
             return None if job is None else job.next_run_time
         if not self.is_enabled(name):
@@ -366,6 +506,10 @@ class Scheduler:
         the market; ``None`` when dropped because a run is still going on, or because
         the job is disabled (then it leaves APScheduler too)."""
         job = self._job(name)
+        if self.running and not self._holds_lease(self._clock.now()):
+            log.warning("job %s not run: this process no longer leads the scheduler", name)
+            self._sync(name)
+            return None
         if not self.is_enabled(name):
             self._sync(name)
             return None
@@ -455,6 +599,9 @@ class Scheduler:
             self._sync(name)
 
     def _enabled_schedule(self, name: str) -> JobSchedule | None:
+        """What APScheduler should hold for ``name``: nothing unless this process leads."""
+        if not self._leading:
+            return None
         schedule = self.schedule(name)
         return schedule if schedule.enabled else None
 
@@ -487,6 +634,7 @@ def build_scheduler(
     market: Callable[[], MarketData],
     notifier: Callable[[], Notifier],
     discovery: Discovery,
+    lease: SchedulerLease,
 ) -> Scheduler:
     """The scheduler over the container's parts (each asked for at run time, so parts
     rebuilt after a settings change are the ones used)."""
@@ -514,6 +662,7 @@ def build_scheduler(
         calendar=calendar,
         settings=settings,
         enabled=enabled,
+        lease=lease,
     )
 
 

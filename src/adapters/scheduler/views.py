@@ -63,13 +63,24 @@ class PluginUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     config: dict[str, Any] | None = None
 
 
-SchedulerState = Literal["running", "stopped", "disabled"]
+SchedulerState = Literal["running", "standby", "stopped", "disabled"]
+SchedulerRole = Literal["leader", "standby"]
 
 
 class SchedulerStatus(msgspec.Struct, frozen=True, kw_only=True):
     status: SchedulerState
-    """``disabled``: this process does not run jobs (``server.scheduler: false``)."""
+    """``running``: this process leads and runs the jobs; ``standby``: another process
+    leads, this one takes over when its lease lapses; ``disabled``: this process does not
+    run jobs (``server.scheduler: false``)."""
     jobs: int
     """Jobs scheduled (enabled) in this process."""
     next_run_at: datetime | None
     next_job: str | None
+    role: SchedulerRole | None = None
+    """This process's part while its scheduler runs; ``None`` when it takes none."""
+    identity: str | None = None
+    """This process in the scheduler lease: ``host:pid:suffix``."""
+    leader: str | None = None
+    """The process that runs the jobs (the lease's holder), ``None`` when none does."""
+    lease_expires_at: datetime | None = None
+    """When the holder's lease lapses unless renewed."""

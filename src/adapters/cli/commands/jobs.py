@@ -20,6 +20,7 @@ from adapters.cli.scheduling import JobControl, run_jobs
 
 if TYPE_CHECKING:
     from adapters.scheduler.history import JobRunView
+    from adapters.scheduler.lease import LeaseView
     from adapters.scheduler.views import JobView
     from wheel_core.app.views import Page
 
@@ -43,15 +44,18 @@ FAILED = ("failure", "timeout")
 @app.default
 @app.command(name="list")
 def list_(*, options: Globals) -> None:
-    """Every job with its schedule, next run and last run.
+    """Every job with its schedule, next run and last run, and the process that runs
+    them on their schedule (the leader: one process at a time does).
 
     Example: `wheel-strategy jobs`
     """
 
-    async def work(jobs: JobControl) -> list[JobView]:
-        return await jobs.list_jobs()
+    async def work(jobs: JobControl) -> tuple[list[JobView], LeaseView | None]:
+        listed = await jobs.list_jobs()
+        return listed, None if options.json else await jobs.leader()
 
-    Output(options).result(run_jobs(options, work), jobs_table)
+    listed, leader = run_jobs(options, work)
+    Output(options).result(listed, lambda found: jobs_table(found, leader))
 
 
 @app.command

@@ -2,8 +2,9 @@
 
 For a deployment with several server workers (each started with
 ``server.scheduler: false``) or none at all: one process must run the jobs, and this
-is it. It works on the database directly, logs as the server does (JSON on stderr,
-secrets redacted) and stops cleanly on Ctrl-C or SIGTERM.
+is it; started beside another that runs them, it stands by and takes over if that one
+stops (the scheduler lease). It works on the database directly, logs as the server does
+(JSON on stderr, secrets redacted) and stops cleanly on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ app = App(name="scheduler", help="Run the background jobs in this process, witho
 
 @app.command
 def run(*, options: Globals) -> None:
-    """Run every enabled job on its schedule until Ctrl-C or SIGTERM. Only one process
-    may run the jobs: start servers beside it with `server.scheduler: false`.
+    """Run every enabled job on its schedule until Ctrl-C or SIGTERM. One process at a
+    time runs the jobs (the holder of the scheduler lease in the database): beside a
+    server that runs them, this one stands by and takes over if that server stops.
 
     Example: `wheel-strategy --db ~/wheel.db scheduler run`
     """
@@ -62,7 +64,14 @@ async def run_until_stopped(
         await scheduler.start()
         status = scheduler.status()
         nxt = "" if status.next_job is None else f"; next {status.next_job} at {status.next_run_at}"
-        print(f"Scheduler running {status.jobs} jobs{nxt}. Ctrl-C stops it.", file=sys.stderr)
+        if status.role == "standby":  # another process runs the jobs: this one waits its turn
+            print(
+                f"Scheduler on standby: {status.leader} runs the jobs; this process takes over "
+                "if it stops. Ctrl-C stops it.",
+                file=sys.stderr,
+            )
+        else:
+            print(f"Scheduler running {status.jobs} jobs{nxt}. Ctrl-C stops it.", file=sys.stderr)
         await stop.wait()
     finally:
         await scheduler.stop()

@@ -9,13 +9,16 @@ scheduler fails on it: no job, or no plugin, of that name.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import httpx
+import msgspec
 
 from adapters.cli.remote.client import Api
 from adapters.scheduler.history import JobRunQuery, JobRunView
+from adapters.scheduler.lease import LeaseView
 from adapters.scheduler.schedules import NAME_PATTERN
 from adapters.scheduler.views import JobView, PluginUpdate, PluginView
 from adapters.settings import JobOverride
@@ -29,6 +32,17 @@ MAX_PLUGIN_NAME = 200
 RUN_ANSWER_MARGIN = 30.0
 """Seconds beyond a job's timeout that ``jobs run`` waits for the server's answer."""
 _JOB_NAME = re.compile(NAME_PATTERN)
+
+
+class _Leadership(msgspec.Struct, frozen=True, kw_only=True):
+    leader: str | None = None
+    lease_expires_at: datetime | None = None
+
+
+class _Health(msgspec.Struct, frozen=True, kw_only=True):
+    """The part of ``GET /health`` read here (the rest is ignored)."""
+
+    scheduler: _Leadership
 
 
 def job_path(name: str) -> str:
@@ -80,6 +94,14 @@ class RemoteJobControl:
             offset=query.offset,
             limit=query.limit,
         )
+
+    async def leader(self) -> LeaseView:
+        """From ``/health``: its scheduler member names the leader, whichever process it
+        is (this server, another one, ``scheduler run``)."""
+        health = await self._api.call("GET", "/health", _Health)
+        leader = health.scheduler.leader
+        expires = None if leader is None else health.scheduler.lease_expires_at
+        return LeaseView(holder=leader, expires_at=expires)
 
     async def list_plugins(self) -> list[PluginView]:
         return await self._api.call("GET", "/plugins", list[PluginView])

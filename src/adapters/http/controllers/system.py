@@ -80,14 +80,23 @@ class MarketDataHealth(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SchedulerHealth(msgspec.Struct, frozen=True, kw_only=True):
-    """``disabled``: this process does not run jobs (``server.scheduler: false``);
-    ``stopped``: it should, but the scheduler is not running."""
+    """``running``: this process leads and runs the jobs; ``standby``: another process
+    leads (``leader``) and this one takes over if its lease lapses; ``disabled``: this
+    process does not run jobs (``server.scheduler: false``); ``stopped``: it should, but
+    the scheduler is not running."""
 
-    status: Literal["running", "stopped", "disabled"]
+    status: Literal["running", "standby", "stopped", "disabled"]
     jobs: int = 0
     """Jobs scheduled in this process."""
     next_run_at: datetime | None = None
     next_job: str | None = None
+    role: Literal["leader", "standby"] | None = None
+    """This process's part in the scheduler lease; ``None`` when it takes none."""
+    identity: str | None = None
+    """This process in the lease: ``host:pid:suffix``."""
+    leader: str | None = None
+    """The process that runs the jobs (``host:pid:suffix``); ``None`` when none does."""
+    lease_expires_at: datetime | None = None
 
 
 class PluginFault(msgspec.Struct, frozen=True, kw_only=True):
@@ -174,9 +183,16 @@ class SystemController(Controller):
         market = _with_provider_notes(
             _market_health(container.market_data(), container.settings()), container
         )
-        jobs = container.scheduler().status()
+        jobs = await container.scheduler().current_status()
         scheduler = SchedulerHealth(
-            status=jobs.status, jobs=jobs.jobs, next_run_at=jobs.next_run_at, next_job=jobs.next_job
+            status=jobs.status,
+            jobs=jobs.jobs,
+            next_run_at=jobs.next_run_at,
+            next_job=jobs.next_job,
+            role=jobs.role,
+            identity=jobs.identity,
+            leader=jobs.leader,
+            lease_expires_at=jobs.lease_expires_at,
         )
         plugins = await _plugins_health(container)
         if database.status == "down":
