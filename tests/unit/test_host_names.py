@@ -99,3 +99,15 @@ def test_an_entry_that_is_no_host_is_refused_at_start(entry: str) -> None:
         convert({"server": {"allowed_hosts": [entry]}})
     assert "allowed_hosts" in str(error.value)
     assert repr(entry) in str(error.value)
+
+
+def test_the_guard_form_remembers_only_what_holds_for_every_connection() -> None:
+    """``serves`` (raw bytes, every request) memoises what the fixed rules accept; an
+    address accepted because the connection arrived at it is judged per connection."""
+    hosts = AllowedHosts("0.0.0.0", ["wheel.lan"])
+    assert hosts.serves(b"wheel.lan:8000", ("10.0.0.1", 8000))
+    assert hosts.serves(b"wheel.lan:8000", None)
+    assert hosts.serves(b"192.168.1.5:8000", ("192.168.1.5", 8000))
+    assert not hosts.serves(b"192.168.1.5:8000", ("10.0.0.1", 8000))
+    assert not hosts.serves(b"192.168.1.5:8000", None)
+    assert not hosts.serves(b"evil.example", ("127.0.0.1", 8000))

@@ -27,9 +27,12 @@ with a body that is not problem+json.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 ANY = "*"
+MEMO = 64
+"""Distinct Host headers remembered as served."""
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -65,6 +68,7 @@ class AllowedHosts:
         self.any = ANY in entries
         self._names = frozenset(e for e in entries if not e.startswith("*.")) | LOOPBACK_NAMES
         self._suffixes = tuple(e[1:] for e in entries if e.startswith("*."))  # ".example.com"
+        self._served: set[bytes] = set()
         bound = host_name(bound_host)
         if not _is_unspecified(bound):
             self._names |= {bound}
@@ -72,12 +76,26 @@ class AllowedHosts:
     def allows(self, header: str, local_address: str | None) -> bool:
         """Whether a request whose Host is ``header``, arriving at ``local_address``
         (ASGI's ``scope["server"]`` host), is for this server."""
-        if self.any:
-            return True
         name = host_name(header)
+        return self._fixed_rules_allow(name) or name == local_address
+
+    def serves(self, header: bytes, server: Sequence[Any] | None) -> bool:
+        """``allows`` for a raw header and ASGI's ``scope["server"]``, as the request
+        guard has them. It runs on every request, so the headers the fixed rules
+        accepted are remembered (a server sees few distinct Hosts; ``MEMO`` at most)."""
+        if header in self._served:
+            return True
+        name = host_name(header.decode("latin-1"))
+        if self._fixed_rules_allow(name):
+            if len(self._served) < MEMO:
+                self._served.add(header)
+            return True
+        return server is not None and server[0] is not None and name == str(server[0]).lower()
+
+    def _fixed_rules_allow(self, name: str) -> bool:
         return (
-            name in self._names
-            or name == local_address
+            self.any
+            or name in self._names
             or name.endswith(self._suffixes)
             or is_loopback_name(name)
         )

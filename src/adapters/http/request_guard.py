@@ -115,7 +115,7 @@ class RequestGuard:
         has_body: bool,
     ) -> tuple[int, str, str, dict[str, str]] | None:
         """Status, detail, code and headers of the first check the request fails."""
-        if host is not None and not self.hosts.allows(host.decode("latin-1"), _local(scope)):
+        if host is not None and not self.hosts.serves(host, scope.get("server")):
             return 400, _unknown_host(host), "host_not_allowed", {}
         if (
             self.token is not None
@@ -146,12 +146,6 @@ class RequestGuard:
 
     def _cors_allows(self, origin: bytes) -> bool:
         return self.cors is not None and self.cors.is_origin_allowed(origin.decode("latin-1"))
-
-
-def _local(scope: Scope) -> str | None:
-    """The address the connection arrived at, as the ASGI server reports it."""
-    server = scope.get("server")
-    return None if server is None or server[0] is None else str(server[0]).lower()
 
 
 def _is_json(content_type: bytes | None) -> bool:
