@@ -53,7 +53,10 @@ def serve(
 
     Binds 127.0.0.1 unless told otherwise; any other address needs an API token
     (`server.api_token`), which every request but `/api/v1/health` must then send
-    as `Authorization: Bearer <token>`. Logs are JSON lines on stderr.
+    as `Authorization: Bearer <token>`. A name counts as loopback only if every
+    address it resolves to is one; `::1` may also be written `[::1]`. Clients
+    must use a host name the server serves (`server.allowed_hosts` adds names).
+    Logs are JSON lines on stderr.
 
     For example, on this machine only, then on every interface with a token:
 
