@@ -18,7 +18,9 @@ Secrets (``SECRET_KEYS``) are only ever shown redacted (:func:`redacted`).
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -84,10 +86,40 @@ class ServerSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     """Required to bind anywhere but loopback; then every endpoint but /health needs it.
     At least ``MIN_API_TOKEN_LENGTH`` characters (checked by :func:`value_problems`)."""
     cors_origins: list[str] = msgspec.field(default_factory=list)
+    allowed_hosts: list[str] = msgspec.field(default_factory=list)
+    """Host names clients may use to reach the server besides loopback (``localhost``,
+    ``127.0.0.1``, ``::1``), the bound host and the address a request arrived at:
+    ``wheel.lan``, ``*.example.com`` (any subdomain) or ``*`` (any). A request naming
+    another Host is refused, so a web page cannot reach the API by rebinding its own
+    name to this machine."""
     max_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 1_048_576
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     scheduler: bool = True
     """Run the background jobs in this process (only one process may)."""
+
+    def __post_init__(self) -> None:
+        """A mistyped host (a URL, a port) would refuse every request that uses it; said
+        at start instead."""
+        for entry in self.allowed_hosts:
+            if not _is_host_entry(entry):
+                raise ValueError(
+                    f"allowed_hosts entry {entry!r} is not a host name, an address, "
+                    "'*.' followed by a domain, or '*' (no scheme, no port)"
+                )
+
+
+_HOST_NAME = re.compile(r"(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?")
+"""An ``allowed_hosts`` name: labels joined by dots, perhaps after ``*.``."""
+
+
+def _is_host_entry(entry: str) -> bool:
+    if entry == "*" or _HOST_NAME.fullmatch(entry):
+        return True
+    try:
+        ipaddress.IPv6Address(entry.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        return False
+    return True
 
 
 class JobOverride(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

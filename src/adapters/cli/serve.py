@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import socket
 import sys
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -52,7 +53,10 @@ def serve(
 
     Binds 127.0.0.1 unless told otherwise; any other address needs an API token
     (`server.api_token`), which every request but `/api/v1/health` must then send
-    as `Authorization: Bearer <token>`. Logs are JSON lines on stderr.
+    as `Authorization: Bearer <token>`. A name counts as loopback only if every
+    address it resolves to is one; `::1` may also be written `[::1]`. Clients
+    must use a host name the server serves (`server.allowed_hosts` adds names).
+    Logs are JSON lines on stderr.
 
     For example, on this machine only, then on every interface with a token:
 
@@ -75,25 +79,58 @@ def serve(
         )
     except SettingsError as error:
         _refuse(str(error))
-    host, port = settings.server.host, settings.server.port
+    port = settings.server.port
+    try:
+        host = bind_address(settings.server.host)
+    except ValueError as error:
+        _refuse(str(error))
     if not settings.server.api_token and not is_loopback(host):
-        _refuse(f"refusing to bind {host} without an API token: {TOKEN_FIX}")
+        _refuse(_not_loopback(host))
 
     app = build_app(settings)
     if not run_server(app, host, port, settings.server.log_level):
         raise SystemExit(EXIT_STARTUP_FAILED)
 
 
+def bind_address(host: str) -> str:
+    """What to bind for ``server.host``: ``[::1]``, the form an IPv6 address takes in
+    a URL, is the address ``::1`` (uvicorn would try to resolve the brackets and fail);
+    brackets around anything else are refused rather than guessed at."""
+    name = host.strip()
+    if not name.startswith("[") and not name.endswith("]"):
+        return name
+    inner = name.removeprefix("[").removesuffix("]")
+    try:
+        address = ipaddress.IPv6Address(inner)
+    except ValueError:
+        address = None
+    if address is None or not (name.startswith("[") and name.endswith("]")):
+        raise ValueError(f"cannot bind {host!r}: brackets are only for an IPv6 address, e.g. [::1]")
+    return inner
+
+
 def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and any loopback address (127.0.0.0/8, ::1); names
-    other than ``localhost`` are not resolved and count as not loopback."""
-    name = host.strip().strip("[]").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
+    """Whether binding ``host`` keeps the server on this machine.
+
+    An address is judged as written (127.0.0.0/8, ``::1``). A name is judged by what
+    the system's resolver returns for it — the addresses uvicorn will bind — and
+    counts only when every one of them is loopback; a name that does not resolve does
+    not count. That holds for ``localhost`` and ``*.localhost`` alike: RFC 6761 asks
+    resolvers to answer loopback for them, but only as a SHOULD, and a resolver that
+    forwards ``foo.localhost`` to DNS (glibc without systemd-resolved does) may get
+    any address back; trusting the name would then expose the server with no token.
+    """
+    name = host.strip()
     try:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
         return False
+    addresses = {str(info[4][0]).partition("%")[0] for info in found}
+    return bool(addresses) and all(ipaddress.ip_address(a).is_loopback for a in addresses)
 
 
 def build_app(settings: Settings) -> Any:
@@ -143,6 +180,15 @@ def run_server(app: Any, host: str, port: int, log_level: str) -> bool:
     )
     server.run()
     return server.started
+
+
+def _not_loopback(host: str) -> str:
+    try:
+        ipaddress.ip_address(host)
+        why = ""
+    except ValueError:
+        why = " (a name counts as loopback only if every address it resolves to is one)"
+    return f"refusing to bind {host} without an API token{why}: {TOKEN_FIX}"
 
 
 def _url_host(host: str) -> str:

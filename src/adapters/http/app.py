@@ -2,7 +2,8 @@
 
 ``create_app(container)`` wires the controllers, the error mapping, the OpenAPI
 documents (Swagger UI at ``/docs``, ReDoc at ``/redoc``, the schema at
-``/openapi.json``) and the safety settings; the lifespan opens the database
+``/openapi.json``) and the safety settings (the request guard: Host, token, Origin,
+JSON bodies); the lifespan opens the database
 (migrations run there), starts the scheduler when ``server.scheduler`` is on (else
 only loads the job settings, for jobs run on demand) and closes both.
 """
@@ -17,17 +18,18 @@ from litestar import Litestar, Router
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
-from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.container import Container, start, start_scheduler, stop, stop_scheduler
-from adapters.http.auth import BearerTokenMiddleware
+from adapters.http.auth import BearerToken
 from adapters.http.controllers import CONTROLLERS
 from adapters.http.dependencies import DEPENDENCIES
+from adapters.http.host_names import AllowedHosts
 from adapters.http.openapi_schema import SCHEMA_PLUGINS, document_problems
 from adapters.http.problems import EXCEPTION_HANDLERS, html_not_found_as_problem
+from adapters.http.request_guard import RequestGuard
 from adapters.http.responses import ExactJsonRequest, ExactJsonResponse
 from adapters.version import VERSION
 
@@ -54,10 +56,8 @@ def create_app(container: Container, *, manage_database: bool = True) -> Litesta
             if manage_database:
                 await stop(container)
 
-    middleware = []
-    if settings.server.api_token:
-        middleware.append(DefineMiddleware(BearerTokenMiddleware, token=settings.server.api_token))
-
+    server = settings.server
+    cors = CORSConfig(allow_origins=server.cors_origins) if server.cors_origins else None
     app = Litestar(
         route_handlers=[Router(path=API_PREFIX, route_handlers=CONTROLLERS)],
         dependencies=DEPENDENCIES,
@@ -65,10 +65,7 @@ def create_app(container: Container, *, manage_database: bool = True) -> Litesta
         response_class=ExactJsonResponse,
         request_class=ExactJsonRequest,
         lifespan=[lifespan],
-        middleware=middleware,
-        cors_config=CORSConfig(allow_origins=settings.server.cors_origins)
-        if settings.server.cors_origins
-        else None,
+        cors_config=cors,
         request_max_body_size=settings.server.max_body_bytes,
         openapi_config=_openapi(bool(settings.server.api_token)),
         plugins=SCHEMA_PLUGINS,
@@ -77,6 +74,13 @@ def create_app(container: Container, *, manage_database: bool = True) -> Litesta
         logging_config=None,  # the process configures logging (JSON, secrets redacted)
     )
     document_problems(app.plugins.get(OpenAPIPlugin).provide_openapi())
+    # Around everything Litestar does for a request (routing included), so no path escapes.
+    app.asgi_handler = RequestGuard(
+        app.asgi_handler,
+        hosts=AllowedHosts(server.host, server.allowed_hosts),
+        token=BearerToken(server.api_token) if server.api_token else None,
+        cors=cors,
+    )
     return app
 
 

@@ -13,8 +13,10 @@ import uuid
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.response.base import ASGIResponse
 from litestar.types import ExceptionHandlersMap
 
 from adapters.market_data.errors import SymbolNotFoundError
@@ -189,6 +191,7 @@ __all__ = [
     "ServiceDownError",
     "html_not_found_as_problem",
     "problem",
+    "problem_response",
 ]
 
 
@@ -201,3 +204,22 @@ def html_not_found_as_problem(response: Response[Any]) -> Response[Any]:
     detail = "no such page: the API is under /api/v1, its documentation at /docs"
     body = _problem_body(404, detail, code="not_found")  # an after_request hook has no request
     return Response(body, status_code=404, media_type=PROBLEM_JSON)
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    code: str,
+    instance: str,
+    headers: dict[str, str] | None = None,
+) -> ASGIResponse:
+    """A problem as a ready ASGI response, for the request guard: it answers before
+    Litestar routes the request, where no exception handler runs."""
+    body = _problem_body(status, detail, code=code, instance=instance)
+    return ASGIResponse(
+        body=msgspec.json.encode(body),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
