@@ -1,9 +1,12 @@
 """Make the OpenAPI document say what the server enforces.
 
 Litestar's own generator documents ``Decimal`` as a string and ignores two things
-msgspec enforces; these plugins fix all three, so generated clients and schema
+msgspec enforces; these plugins fix all four, so generated clients and schema
 fuzzing agree with the server:
 
+* an integer's bounds are written as integers: Litestar writes them as floats, and
+  ``9223372036854775807.0`` is ``2**63`` — one past the largest id, so the document
+  called ids valid that the server refuses;
 * ``Decimal`` is a JSON **number** (our responses write exact digits, see
   ``responses.py``; requests may send a number);
 * a Struct with ``forbid_unknown_fields`` gets ``additionalProperties: false``;
@@ -14,6 +17,7 @@ fuzzing agree with the server:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +27,12 @@ from litestar.openapi.spec import (
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
+    Operation,
     Reference,
+    RequestBody,
     Schema,
 )
+from litestar.params import KwargDefinition
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.typing import FieldDefinition
 
@@ -40,6 +47,13 @@ _BOUNDS = {
     "multipleOf": "multiple_of",
 }
 
+_INT_BOUNDS = {
+    "ge": "minimum",
+    "le": "maximum",
+    "gt": "exclusive_minimum",
+    "lt": "exclusive_maximum",
+}
+
 
 class DecimalSchemaPlugin(OpenAPISchemaPlugin):
     @staticmethod
@@ -48,6 +62,28 @@ class DecimalSchemaPlugin(OpenAPISchemaPlugin):
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
         return Schema(type=OpenAPIType.NUMBER, format="decimal")  # type: ignore[arg-type]
+
+
+class IntegerBoundsSchemaPlugin(OpenAPISchemaPlugin):
+    """A bounded ``int`` (``Parameter(ge=1, le=MAX_ID)``, ``msgspec.Meta(le=1440)``) with
+    its bounds as given, not through ``float()`` (nor dropped when one is ``0``, as
+    Litestar's copy of a field's metadata does)."""
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        kwargs = field_definition.kwarg_definition
+        return (
+            field_definition.annotation is int
+            and isinstance(kwargs, KwargDefinition)
+            and any(getattr(kwargs, bound) is not None for bound in _INT_BOUNDS)
+        )
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        kwargs = field_definition.kwarg_definition
+        schema = Schema(type=OpenAPIType.INTEGER)
+        for bound, key in _INT_BOUNDS.items():
+            if (value := getattr(kwargs, bound, None)) is not None:
+                setattr(schema, key, int(value))
+        return schema
 
 
 class StrictStructSchemaPlugin(StructSchemaPlugin):
@@ -118,7 +154,18 @@ def _apply(prop: Schema, bounds: dict[str, Any]) -> None:
         setattr(prop, _BOUNDS[key], value)
 
 
-SCHEMA_PLUGINS = [DecimalSchemaPlugin(), StrictStructSchemaPlugin()]
+@dataclass
+class OptionalBodyOperation(Operation):
+    """The operation of a handler whose body may be left out (``data: X | None = None``):
+    Litestar marks every request body required, so a client or a fuzzer reading the
+    document would never send the request the handler's docstring promises works."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.request_body, RequestBody):
+            self.request_body.required = False
+
+
+SCHEMA_PLUGINS = [IntegerBoundsSchemaPlugin(), DecimalSchemaPlugin(), StrictStructSchemaPlugin()]
 
 
 PROBLEM = Schema(

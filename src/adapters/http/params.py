@@ -6,11 +6,21 @@ from typing import Annotated
 
 from litestar.params import Parameter
 
-from wheel_core.domain.checks import MAX_ID
+from wheel_core.domain.checks import MAX_ID, SYMBOL_PATTERN
 
-__all__ = ["MAX_ID", "Id", "ticker_of"]
+__all__ = ["MAX_ID", "Id", "TickerPath", "ticker_of"]
 
 Id = Annotated[int, Parameter(ge=1, le=MAX_ID)]
+
+TickerPath = Annotated[
+    str,
+    Parameter(
+        description="A ticker; a class share keeps its slash (BRK/B).",
+        schema_extra={"pattern": SYMBOL_PATTERN},
+    ),
+]
+"""A ``{symbol:path}`` parameter. The pattern is only documented (the core checks the
+ticker, 422): Litestar would test it against the value with its leading slash."""
 
 
 def ticker_of(path: str) -> str:

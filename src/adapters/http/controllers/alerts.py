@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK
 
+from adapters.http.api_controller import ApiController
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
 from adapters.http.params import MAX_ID, Id
 from wheel_core.app.commands import RaiseAlert
@@ -19,7 +20,7 @@ from wheel_core.domain.enums import RiskLevel
 from wheel_core.ports import AlertQuery
 
 
-class AlertController(Controller):
+class AlertController(ApiController):
     path = "/alerts"
     tags = ["alerts"]
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, get, patch, post
+from litestar import get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
+from adapters.http.api_controller import ApiController
 from adapters.http.dependencies import container_of
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
 from adapters.scheduler.history import JobRunQuery, JobRunView, RunStatus
@@ -38,7 +39,7 @@ async def _scheduler(state: State) -> Scheduler:
 SCHEDULER = {"scheduler": Provide(_scheduler)}
 
 
-class JobController(Controller):
+class JobController(ApiController):
     path = "/jobs"
     tags = ["jobs"]
     dependencies = SCHEDULER

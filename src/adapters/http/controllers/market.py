@@ -6,20 +6,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import get
 from litestar.params import QueryParameter
 
-from adapters.http.params import ticker_of
+from adapters.http.api_controller import ApiController
+from adapters.http.params import TickerPath, ticker_of
 from wheel_core.app.service import WheelService
 from wheel_core.market import OptionChain, Quote
 
 
-class MarketController(Controller):
+class MarketController(ApiController):
     path = "/market"
     tags = ["market"]
 
     @get("/quotes/{symbol:path}")
-    async def quote(self, service: WheelService, symbol: str) -> Quote:
+    async def quote(self, service: WheelService, symbol: TickerPath) -> Quote:
         """The symbol's current price with bid and ask (404 when the symbol is not listed).
         A class-share ticker keeps its slash: ``/market/quotes/BRK/B``."""
         return await service.quote(ticker_of(symbol))
@@ -28,7 +29,7 @@ class MarketController(Controller):
     async def chain(
         self,
         service: WheelService,
-        symbol: str,
+        symbol: TickerPath,
         from_date: Annotated[
             date | None,
             QueryParameter(name="from", description="Expirations on or after this day."),

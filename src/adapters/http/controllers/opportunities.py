@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK
 
+from adapters.http.api_controller import ApiController
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
 from adapters.http.params import Id
 from wheel_core.app.service import WheelService
@@ -29,7 +30,7 @@ class MarkedRead(msgspec.Struct, frozen=True, kw_only=True):
     """Opportunities that were unread and are read now."""
 
 
-class OpportunityController(Controller):
+class OpportunityController(ApiController):
     path = "/opportunities"
     tags = ["opportunities"]
 

@@ -8,10 +8,11 @@ from datetime import date
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get
+from litestar import get
 from litestar.params import Parameter
 from litestar.response import Stream
 
+from adapters.http.api_controller import ApiController
 from adapters.http.filters import SNAPSHOT_FILTERS, TRADE_FILTERS
 from adapters.http.params import MAX_ID, Id
 from wheel_core.app.service import WheelService
@@ -49,7 +50,7 @@ def _attachment(lines: Iterator[str], filename: str) -> Stream:
     )
 
 
-class PerformanceController(Controller):
+class PerformanceController(ApiController):
     path = "/"
     tags = ["performance"]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, patch
+from litestar import get, patch
 from litestar.params import Parameter
 
+from adapters.http.api_controller import ApiController
 from adapters.http.controllers.jobs import SCHEDULER
 from adapters.scheduler.scheduler import Scheduler
 from adapters.scheduler.views import PluginUpdate, PluginView
@@ -15,7 +16,7 @@ PluginName = Annotated[str, Parameter(max_length=200, description="A plugin's na
 """Not bounded by the job-name pattern: a file that failed to load is listed by its stem."""
 
 
-class PluginController(Controller):
+class PluginController(ApiController):
     path = "/plugins"
     tags = ["plugins"]
     dependencies = SCHEDULER

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post
+from litestar import delete, get, patch, post
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
+from adapters.http.api_controller import ApiController
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset, page_of
 from adapters.http.params import Id
 from wheel_core.app.commands import CreatePortfolio, UpdatePortfolio
@@ -14,7 +15,7 @@ from wheel_core.app.views import Page, PortfolioSummary
 from wheel_core.domain.entities import Portfolio
 
 
-class PortfolioController(Controller):
+class PortfolioController(ApiController):
     path = "/portfolios"
     tags = ["portfolios"]
 

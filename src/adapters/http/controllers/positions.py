@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK
 
+from adapters.http.api_controller import ApiController
 from adapters.http.params import MAX_ID, Id
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import PositionsReport, PositionView, PriceRefresh
 from wheel_core.domain.enums import RiskLevel
 
 
-class PositionController(Controller):
+class PositionController(ApiController):
     path = "/"
     tags = ["positions"]
 

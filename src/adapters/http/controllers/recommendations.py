@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK
 
+from adapters.http.api_controller import ApiController
 from adapters.http.params import Id
 from wheel_core.app import commands
 from wheel_core.app.service import WheelService
@@ -26,7 +27,7 @@ class BatchRecommendations(msgspec.Struct, frozen=True, kw_only=True, forbid_unk
     """Latest expiration considered, in calendar days from today."""
 
 
-class RecommendationController(Controller):
+class RecommendationController(ApiController):
     path = "/"
     tags = ["recommendations"]
 

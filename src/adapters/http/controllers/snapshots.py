@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED
 
+from adapters.http.api_controller import ApiController
 from adapters.http.filters import SNAPSHOT_FILTERS
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
 from adapters.http.params import MAX_ID
@@ -18,7 +19,7 @@ from wheel_core.domain.entities import Snapshot
 from wheel_core.ports import SnapshotQuery
 
 
-class SnapshotController(Controller):
+class SnapshotController(ApiController):
     path = "/snapshots"
     tags = ["snapshots"]
 

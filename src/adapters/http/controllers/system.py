@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, get, patch, post
+from litestar import get, patch, post
 from litestar.datastructures import State
 from litestar.params import Body
 from litestar.status_codes import HTTP_200_OK
@@ -24,6 +24,7 @@ from adapters.container import (
     schwab_token_file,
     stored_settings,
 )
+from adapters.http.api_controller import ApiController
 from adapters.http.dependencies import container_of
 from adapters.http.problems import ServiceDownError
 from adapters.market_data.resilient import ProviderHealth, ResilientMarketData
@@ -170,7 +171,7 @@ class ConfigCheck(msgspec.Struct, frozen=True, kw_only=True):
     error: str | None = None
 
 
-class SystemController(Controller):
+class SystemController(ApiController):
     path = "/"
     tags = ["system"]
 

@@ -4,10 +4,12 @@ assigned)."""
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import delete, get, patch, post
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from adapters.http.api_controller import ApiController
 from adapters.http.filters import TRADE_FILTERS
+from adapters.http.openapi_schema import OptionalBodyOperation
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
 from adapters.http.params import Id
 from wheel_core.app.commands import (
@@ -23,7 +25,7 @@ from wheel_core.app.views import Page, TradeView
 from wheel_core.ports import TradeQuery
 
 
-class TradeController(Controller):
+class TradeController(ApiController):
     path = "/"
     tags = ["trades"]
 
@@ -93,7 +95,11 @@ class TradeController(Controller):
         """Buy the open option back and sell its replacement in one step; returns the new leg."""
         return await service.roll_trade(trade_id, data)
 
-    @post("/trades/{trade_id:int}/assign", status_code=HTTP_200_OK)
+    @post(
+        "/trades/{trade_id:int}/assign",
+        status_code=HTTP_200_OK,
+        operation_class=OptionalBodyOperation,
+    )
     async def assign_trade(
         self, service: WheelService, trade_id: Id, data: AssignTrade | None = None
     ) -> TradeView:

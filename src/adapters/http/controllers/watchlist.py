@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, post
+from litestar import delete, get, post
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from adapters.http.api_controller import ApiController
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset, page_of
-from adapters.http.params import ticker_of
+from adapters.http.params import TickerPath, ticker_of
 from wheel_core.app.commands import AddToWatchlist
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import OpportunityScan, Page
 from wheel_core.domain.entities import WatchlistEntry
 
 
-class WatchlistController(Controller):
+class WatchlistController(ApiController):
     path = "/watchlist"
     tags = ["watchlist"]
 
@@ -30,7 +31,7 @@ class WatchlistController(Controller):
         return await service.add_to_watchlist(data)
 
     @delete("/{symbol:path}", status_code=HTTP_204_NO_CONTENT)
-    async def remove_from_watchlist(self, service: WheelService, symbol: str) -> None:
+    async def remove_from_watchlist(self, service: WheelService, symbol: TickerPath) -> None:
         """Stop watching a symbol (404 when it is not watched); its opportunities stay.
         A class-share ticker keeps its slash: ``DELETE /watchlist/BRK/B``."""
         await service.remove_from_watchlist(ticker_of(symbol))

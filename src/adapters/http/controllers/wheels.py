@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import delete, get, patch, post
 from litestar.params import Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
+from adapters.http.api_controller import ApiController
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset, page_of
 from adapters.http.params import MAX_ID, Id
 from wheel_core.app.commands import ImportShares, OpenWheel, SellShares, UpdateWheel
@@ -52,7 +53,7 @@ class WheelStateView(msgspec.Struct, frozen=True, kw_only=True):
         )
 
 
-class WheelController(Controller):
+class WheelController(ApiController):
     path = "/"
     tags = ["wheels"]
 
