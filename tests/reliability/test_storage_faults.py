@@ -160,3 +160,24 @@ def test_a_read_only_database_refuses_writes_and_recovers_when_writable(
     assert {"before", "after"} <= names
     assert not any(name.startswith("lost-") for name in names)
     assert integrity(database) == "ok"
+
+
+def test_a_server_started_on_a_read_only_database_serves_reads_and_says_so(
+    tmp_path: Path,
+) -> None:
+    """A file system remounted read-only, then the server restarted: it starts, reads,
+    says ``degraded`` before anyone writes, and refuses writes by name."""
+    if not immutable_supported(tmp_path):
+        pytest.skip("this machine cannot make a file immutable (chattr +i): no read-only fault")
+    database = tmp_path / "e2e.db"
+    asyncio.run(_migrated(database))
+    with (
+        immutable(database),
+        running_server(tmp_path) as server,
+        httpx.Client(base_url=server.base_url) as client,
+    ):
+        report = client.get("/api/v1/health").json()
+        assert (report["status"], report["database"]["cause"]) == ("degraded", "read_only")
+        assert "default" in listed(client)
+        refused(create(client, "lost"), "storage_read_only")
+    assert "lost" not in portfolio_names(database)

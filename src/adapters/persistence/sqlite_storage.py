@@ -32,7 +32,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.persistence.storage import OPENED_READ_ONLY, StorageWatch, watch
+from adapters.persistence.storage import OPENED_READ_ONLY, StorageWatch, read_only, watch, writable
 from wheel_core.domain.errors import StorageError
 
 PRIVATE_FILE = 0o600
@@ -81,7 +81,7 @@ def watch_sqlite_file(engine: AsyncEngine, path: Path, max_page_count: int | Non
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
         watched.remember_file()
-        if not _writable(path):  # sqlite3 fell back to opening it read-only
+        if not writable(path):  # sqlite3 fell back to opening it read-only
             record.info[OPENED_READ_ONLY] = True
         if max_page_count is not None:
             cursor = dbapi_connection.cursor()
@@ -125,7 +125,7 @@ def storage_failure(error: BaseException, watched: StorageWatch) -> StorageError
     if primary == _SQLITE_FULL:
         return _full(detail)
     if primary == _SQLITE_READONLY:
-        return _read_only(watched.path, detail)
+        return read_only(watched.path, detail)
     if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
         return _diagnosed(watched, detail)
     return None
@@ -150,8 +150,8 @@ def _diagnosed(watched: StorageWatch, detail: str) -> StorageError:
     except StorageError as gone:
         return gone
     if path is not None:
-        if not _writable(path):
-            return _read_only(path, detail)
+        if not writable(path):
+            return read_only(path, detail)
         if _no_space_left(path):
             return _full(detail)
     return StorageError(
@@ -159,15 +159,6 @@ def _diagnosed(watched: StorageWatch, detail: str) -> StorageError:
         "and the server's log, then try again",
         cause=StorageError.FAILED,
     )
-
-
-def _writable(path: Path) -> bool:
-    """Can the file (and its write-ahead log, if there is one) be written? ``access`` is
-    false for an immutable file or a read-only file system even to root, which ignores
-    permissions."""
-    wal = path.with_name(path.name + "-wal")
-    files = [path, wal] if wal.exists() else [path]
-    return all(os.access(file, os.W_OK) for file in files if file.exists())
 
 
 def _no_space_left(path: Path) -> bool:
@@ -182,13 +173,4 @@ def _full(detail: str) -> StorageError:
         f"the database is full ({detail}): nothing was written; free some disk space, "
         "then try again",
         cause=StorageError.FULL,
-    )
-
-
-def _read_only(path: Path | None, detail: str) -> StorageError:
-    where = "the database" if path is None else f"the database file {path}"
-    return StorageError(
-        f"{where} is read-only ({detail}): nothing was written; make it writable again "
-        "(its file system, permissions or attributes), then try again",
-        cause=StorageError.READ_ONLY,
     )

@@ -89,9 +89,28 @@ class StorageWatch:
         except StorageError as gone:
             return StorageStatus(status="down", cause=gone.cause, message=gone.message)
         failure = self._failure
+        if failure is None and self.path is not None and not writable(self.path):
+            failure = read_only(self.path, "the file cannot be written")  # before a write fails
         if failure is None:
             return StorageStatus(status="ok")
         return StorageStatus(status="degraded", cause=failure.cause, message=failure.message)
+
+
+def writable(path: Path) -> bool:
+    """Can the file (and its write-ahead log, if it has one) be written? ``access`` is
+    false for an immutable file or a read-only file system even to root, which ignores
+    permissions; a file not there yet is writable (it will be created)."""
+    wal = path.with_name(path.name + "-wal")
+    return all(os.access(file, os.W_OK) for file in (path, wal) if file.exists())
+
+
+def read_only(path: Path | None, detail: str) -> StorageError:
+    where = "the database" if path is None else f"the database file {path}"
+    return StorageError(
+        f"{where} is read-only ({detail}): nothing was written; make it writable again "
+        "(its file system, permissions or attributes), then try again",
+        cause=StorageError.READ_ONLY,
+    )
 
 
 def identity(path: Path | None) -> Identity | None:
