@@ -66,7 +66,8 @@ def create_private_directory(path: Path) -> None:
 
 
 def watch_sqlite_file(engine: AsyncEngine, path: Path, max_page_count: int | None) -> None:
-    """Hook the engine's connections, commits and errors to the file's watch."""
+    """Hook the engine's connections and driver errors to the file's watch (the unit of
+    work checks the file before it commits)."""
     watched = watch(engine, path)
     sync_engine = engine.sync_engine
 
