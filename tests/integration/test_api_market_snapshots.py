@@ -121,6 +121,14 @@ async def test_unlisted_symbols_are_404_problems(api: AsyncTestClient) -> None:
         assert "ZZZZQ" in problem["detail"]
 
 
+async def test_unlisted_symbols_do_not_mark_market_data_down(api: AsyncTestClient) -> None:
+    for _ in range(5):
+        assert_problem(await api.get(f"{API}/market/quotes/ZZZZQ"), 404)
+    health = body(await api.get(f"{API}/health"))
+    assert (health["status"], health["market_data"]["status"]) == ("ok", "ok")
+    assert health["market_data"]["last_error"] is None
+
+
 async def test_bad_chain_dates_are_400(api: AsyncTestClient) -> None:
     problem = assert_problem(
         await api.get(f"{API}/market/chains/AAPL", params={"from": "soon"}), 400

@@ -19,7 +19,7 @@ async def test_health_is_ok_on_the_embedded_defaults(api: AsyncTestClient) -> No
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert body["database"] == {"status": "ok", "error": None}
+    assert body["database"] == {"status": "ok", "error": None, "cause": None}
     assert body["market_data"]["provider"] == "simulated"
     assert body["market_data"]["simulated"] is True
 

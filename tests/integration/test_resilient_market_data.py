@@ -16,7 +16,7 @@ from adapters.market_data.errors import (
 )
 from adapters.market_data.resilient import CachePolicy, ResilientMarketData, RetryPolicy
 from wheel_core.domain.enums import OptionType
-from wheel_core.domain.errors import MarketDataError
+from wheel_core.domain.errors import MarketDataError, ValidationError
 from wheel_core.market import OptionChain, OptionQuote, PriceBar, Quote
 from wheel_core.testing.contracts import MarketDataContract
 from wheel_core.testing.fakes import FakeClock, FakeMarketData
@@ -217,6 +217,33 @@ async def test_repeated_failures_mark_the_provider_down_and_a_success_recovers_i
     await market.get_quote("AAPL")
     assert market.health().status == "ok"
     assert market.health().last_success == clock.now()
+
+
+async def test_errors_of_the_caller_leave_the_providers_health_alone(
+    upstream: ScriptedMarket, clock: FakeClock, sleeper: Sleeper
+) -> None:
+    """An unlisted symbol (a provider's 404) or a request that cannot be valid says
+    nothing about the provider: five of them must not mark it down, nor one of them
+    hide a real failure in between."""
+    market = ResilientMarketData(upstream, clock, sleep=sleeper, retry=RetryPolicy(attempts=1))
+    upstream.script = [SymbolNotFoundError("Schwab does not list ZZZZQ")] * 4 + [
+        ValidationError("symbol must be letters")
+    ]
+    for _ in range(5):
+        with pytest.raises((SymbolNotFoundError, ValidationError)):
+            await market.get_quote("ZZZZQ")
+    health = market.health()
+    assert (health.status, health.consecutive_failures, health.last_error) == ("ok", 0, None)
+
+    upstream.script = [
+        ProviderUnavailableError("down"),
+        SymbolNotFoundError("Schwab does not list ZZZZQ"),
+        ProviderUnavailableError("down"),
+    ]
+    for _ in range(3):
+        with pytest.raises(MarketDataError):
+            await market.get_quote("ZZZZQ")
+    assert (market.health().status, market.health().consecutive_failures) == ("degraded", 2)
 
 
 async def test_errors_the_user_must_fix_are_not_retried(

@@ -29,6 +29,7 @@ from wheel_core.domain.errors import (
     NotFoundError,
     PricingError,
     RuleViolationError,
+    StorageError,
     ValidationError,
 )
 
@@ -176,8 +177,17 @@ def _down(request: Request[Any, Any, Any], error: ServiceDownError) -> Response[
     return problem(request, 503, error.detail, code=error.code, **error.extra)
 
 
+def _storage(request: Request[Any, Any, Any], error: StorageError) -> Response[dict[str, Any]]:
+    """The disk failed under the database (full, read-only, the file gone): a 503 whose
+    ``code`` names the cause, ``storage_full``, ``storage_read_only``, ``storage_gone``
+    or ``storage_failed``; nothing was written."""
+    log.error("storage failure on %s %s: %s", request.method, request.url.path, error.message)
+    return problem(request, 503, error.message, code=f"storage_{error.cause}")
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ServiceDownError: _down,
+    StorageError: _storage,
     DomainError: _domain,
     ValidationException: _validation,
     SettingsError: _setting,

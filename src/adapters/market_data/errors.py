@@ -23,7 +23,8 @@ class RateLimitedError(ProviderUnavailableError):
 
 
 class SymbolNotFoundError(MarketDataError):
-    """The provider does not list the symbol."""
+    """The provider does not list the symbol: the caller's error, which says nothing of
+    the provider's health."""
 
 
 class AuthenticationError(MarketDataError):

@@ -15,6 +15,9 @@ another one. For each request it
    than ``max_stale``, and otherwise raises the failure. Only transient
    failures are retried; an unknown symbol is never served from the past.
 
+An unlisted symbol (a provider's 404) is the caller's error, not the provider's: it
+neither counts towards the provider being ``down`` nor clears a failure count.
+
 Time comes from the injected ``Clock`` and waiting from the injected
 ``sleep``, so tests drive every path with a fake clock and no real delay.
 """
@@ -226,6 +229,9 @@ class ResilientMarketData:
         requested = self._clock.now()
         try:
             value = check(await self._with_retries(fetch))
+        except SymbolNotFoundError:
+            # The caller's mistake, answered by a working provider: its health is unmoved.
+            raise
         except MarketDataError as error:
             self._record_failure(error)
             stale: T = self._stale_or_raise(key, error)
@@ -274,7 +280,7 @@ class ResilientMarketData:
 
     def _stale_or_raise(self, key: tuple[object, ...], error: MarketDataError) -> Any:
         entry = self._entries.get(key)
-        if entry is None or isinstance(error, SymbolNotFoundError):
+        if entry is None:
             raise error
         age = self._clock.now() - entry.stored_at
         if age > self._cache_policy.max_stale:

@@ -10,7 +10,8 @@ once with "database is locked" — immediate transactions queue on the busy
 timeout instead. A connection marked ``READ_ONLY`` (a read-only unit of work)
 begins deferred: it never writes, so it never upgrades, and in WAL mode it
 never waits. Any other URL (``postgresql+asyncpg://…``) is passed through
-untouched.
+untouched. The file is created private and watched for a disk that fails under
+it (``sqlite_storage.py``).
 
 A SQLite file is served by a pool of ``SQLITE_POOL_SIZE`` connections and no more,
 each statement one trip to its connection's thread (``sqlite_driver.py``). Every
@@ -32,6 +33,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adapters.persistence.sqlite_driver import OneTripConnection, OneTripDbapi
+from adapters.persistence.sqlite_storage import (
+    create_private_directory,
+    page_cap,
+    watch_sqlite_file,
+)
 
 APP_NAME = "wheel-strategy"
 DB_FILENAME = "wheel_strategy.db"
@@ -68,10 +74,13 @@ def sqlite_path(url: str) -> Path | None:
 
 def create_engine(path_or_url: str | Path | None = None, **options: Any) -> AsyncEngine:
     url = database_url(path_or_url)
+    parsed = make_url(url)
+    max_page_count = None
+    if parsed.get_backend_name() == "sqlite":
+        parsed, max_page_count = page_cap(parsed)
     path = sqlite_path(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    parsed = make_url(url)
+        create_private_directory(path)
     if parsed.get_backend_name() == "sqlite":
         # Every connection goes back to the pool with its transaction ended: SQLAlchemy's
         # Connection rolls back whatever it began when it closes. The pool's own rollback
@@ -82,9 +91,11 @@ def create_engine(path_or_url: str | Path | None = None, **options: Any) -> Asyn
         if path is not None:  # in-memory SQLite has a single connection of its own
             options.setdefault("pool_size", SQLITE_POOL_SIZE)
             options.setdefault("max_overflow", 0)
-    engine = create_async_engine(url, **options)
+    engine = create_async_engine(parsed, **options)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+        if path is not None:
+            watch_sqlite_file(engine, path, max_page_count)
     return engine
 
 

@@ -1,7 +1,8 @@
 """The SQL unit of work: one connection, one transaction, every repository.
 
 Leaving ``async with`` without ``commit()`` rolls back; so does an exception.
-The connection goes back to the pool either way.
+The connection goes back to the pool either way. A write the disk cannot take raises
+``StorageError`` (see ``storage.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from adapters.persistence.repositories import (
     SqlWatchlistRepository,
     SqlWheelRepository,
 )
+from adapters.persistence.storage import OPENED_READ_ONLY, watch
 
 
 class SqlUnitOfWork:
@@ -46,6 +48,12 @@ class SqlUnitOfWork:
             if self.read_only:
                 # A deferred BEGIN (see database.py): a reader on a WAL file never waits.
                 await connection.execution_options(**{READ_ONLY: True})
+            elif connection.info.get(OPENED_READ_ONLY):
+                # Opened while the file could not be written, it never will write, even now
+                # that the file may be writable again: a writer takes a fresh connection.
+                await connection.invalidate()
+                await connection.close()
+                connection = await self._engine.connect()
         except BaseException:
             self._release()
             raise
@@ -93,7 +101,18 @@ class SqlUnitOfWork:
         """Make this transaction's writes durable; further work starts a new transaction."""
         if self.read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
-        await self._require().commit()
+        connection = self._require()
+        storage = watch(self._engine)
+        storage.check_file()  # the file gone or replaced: refuse, and roll back on leaving
+        try:
+            await connection.commit()
+        except Exception:
+            # SQLAlchemy counts a failed commit as the end of its transaction and will not
+            # roll it back, while the driver may still hold it open (and SQLite its write
+            # lock): the connection is dropped, not handed to the next unit of work.
+            await connection.invalidate()
+            raise
+        storage.succeeded()  # the disk takes writes again: /health stops saying otherwise
 
     async def rollback(self) -> None:
         await self._require().rollback()

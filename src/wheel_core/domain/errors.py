@@ -62,3 +62,31 @@ class MarketDataError(DomainError):
 
 class PricingError(DomainError):
     """Option math was asked something it cannot answer honestly (price outside bounds)."""
+
+
+class StorageError(Exception):
+    """The database cannot take a write; nothing of the write was kept. ``cause`` says
+    why: its disk is full, it is read-only, its file was deleted or replaced under the
+    running process, or the disk failed.
+
+    Not a :class:`DomainError`: that is a refusal the core makes on purpose and reports
+    per wheel; this is the machine failing, for every wheel at once, until someone
+    fixes the disk. Persistence adapters raise it; driving adapters map ``cause`` to
+    their own code (HTTP: a 503 ``storage_<cause>``).
+    """
+
+    FULL = "full"
+    READ_ONLY = "read_only"
+    GONE = "gone"
+    FAILED = "failed"
+    CAUSES = (FULL, READ_ONLY, GONE, FAILED)
+
+    def __init__(self, message: str, *, cause: str) -> None:
+        if cause not in self.CAUSES:
+            raise ValueError(f"unknown storage failure cause {cause!r}")
+        super().__init__(message)
+        self.cause = cause
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])

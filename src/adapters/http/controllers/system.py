@@ -30,6 +30,7 @@ from adapters.http.problems import ServiceDownError
 from adapters.market_data.resilient import ProviderHealth, ResilientMarketData
 from adapters.persistence.database import sqlite_path
 from adapters.persistence.inspection import ping, row_counts
+from adapters.persistence.storage import storage_status
 from adapters.settings import (
     RUNTIME_SECTIONS,
     Layer,
@@ -42,13 +43,19 @@ from adapters.settings import (
     with_stored,
 )
 from adapters.version import VERSION
+from wheel_core.domain.errors import StorageError
 
 Status = Literal["ok", "degraded", "down"]
 
 
 class DatabaseHealth(msgspec.Struct, frozen=True, kw_only=True):
-    status: Literal["ok", "down"]
+    """``down``: unusable, or its file deleted or replaced (``cause`` ``gone``);
+    ``degraded``: reads work but the last write failed (``cause`` ``full``,
+    ``read_only`` or ``failed``) and none succeeded since."""
+
+    status: Status
     error: str | None = None
+    cause: str | None = None
 
 
 class SchwabLoginHealth(msgspec.Struct, frozen=True, kw_only=True):
@@ -115,7 +122,8 @@ class PluginsHealth(msgspec.Struct, frozen=True, kw_only=True):
 
 class Health(msgspec.Struct, frozen=True, kw_only=True):
     """``down`` (503) when the database cannot be used; ``degraded`` when market data is,
-    or when plugins failed."""
+    when plugins failed, or when the database's last write failed (its disk full or
+    read-only)."""
 
     status: Status
     database: DatabaseHealth
@@ -198,7 +206,7 @@ class SystemController(ApiController):
         plugins = await _plugins_health(container)
         if database.status == "down":
             status: Status = "down"
-        elif market.status != "ok" or plugins.status != "ok":
+        elif market.status != "ok" or plugins.status != "ok" or database.status == "degraded":
             status = "degraded"
         else:
             status = "ok"
@@ -287,8 +295,13 @@ def _check_provider_works(container: Container, updated: Settings) -> None:
 async def _database_health(engine: AsyncEngine) -> DatabaseHealth:
     try:
         await ping(engine)
+    except StorageError as error:  # a new connection refused to open a file not the one
+        return DatabaseHealth(status="down", error=error.message, cause=error.cause)
     except Exception as error:  # any driver failure means the same thing here: down
         return DatabaseHealth(status="down", error=type(error).__name__)
+    storage = storage_status(engine)
+    if storage.status != "ok":
+        return DatabaseHealth(status=storage.status, error=storage.message, cause=storage.cause)
     return DatabaseHealth(status="ok")
 
 
