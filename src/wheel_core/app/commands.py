@@ -76,11 +76,14 @@ Name = Annotated[
         extra_json_schema={"pattern": NAME_PATTERN},
     ),
 ]
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+"""For the schema: free text holds no control character but tabs and line breaks."""
 Text = Annotated[
     str,
     msgspec.Meta(
         max_length=2000,
         description="Free text: no control characters but tabs and line breaks.",
+        extra_json_schema={"pattern": TEXT_PATTERN},
     ),
 ]
 Symbol = Annotated[str, msgspec.Meta(pattern=SYMBOL_PATTERN)]
@@ -91,6 +94,7 @@ Instant = Annotated[
         description=(
             "With a timezone; from 1970-01-01T00:00:00Z up to (not including) 2100-01-01T00:00:00Z."
         ),
+        extra_json_schema={"pattern": r"^(19[7-9][0-9]|20[0-9][0-9])-"},
     ),
 ]
 Expiration = Annotated[
@@ -99,7 +103,8 @@ Expiration = Annotated[
         description=(
             f"From {EARLIEST_DATE} to {LATEST_DATE}, and at most {MAX_EXPIRATION_YEARS} "
             "years after today (longer than any listed LEAPS)."
-        )
+        ),
+        extra_json_schema={"pattern": r"^(19[7-9][0-9]|20[0-9][0-9])-"},
     ),
 ]
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
@@ -320,10 +325,14 @@ class SellShares(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
         aware(self.at, "at")
 
 
-AlertKindText = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=40)]
+AlertKindText = Annotated[
+    str, msgspec.Meta(pattern=r"\S", max_length=40, extra_json_schema={"pattern": NAME_PATTERN})
+]
 """``itm``, ``risk``, ``expiry`` from the risk monitor; a plugin's name for its alerts."""
-AlertKey = Annotated[str, msgspec.Meta(pattern=r"\S", max_length=200)]
-Note = Annotated[str, msgspec.Meta(max_length=500)]
+AlertKey = Annotated[
+    str, msgspec.Meta(pattern=r"\S", max_length=200, extra_json_schema={"pattern": NAME_PATTERN})
+]
+Note = Annotated[str, msgspec.Meta(max_length=500, extra_json_schema={"pattern": TEXT_PATTERN})]
 
 
 class RaiseAlert(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -336,7 +345,18 @@ class RaiseAlert(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 
     kind: AlertKindText
     key: AlertKey
-    message: Annotated[str, msgspec.Meta(pattern=r"\S", max_length=2000)]
+    message: Annotated[
+        str,
+        msgspec.Meta(
+            pattern=r"\S",
+            max_length=2000,
+            extra_json_schema={
+                "pattern": TEXT_PATTERN.removesuffix("*$")
+                + r"*[^\s\x00-\x1f\x7f-\x9f]"
+                + TEXT_PATTERN.removeprefix("^")
+            },
+        ),
+    ]
     level: RiskLevel = RiskLevel.MEDIUM
     wheel_id: Id | None = None
     trade_id: Id | None = None
