@@ -91,6 +91,20 @@ def errors_are_problems(ctx: CheckContext, response: Response, case: schemathesi
 
 EXTRA_CHECKS = [errors_are_problems]
 
+INVISIBLE_ONLY = "must contain a visible character"
+
+
+def refused_as_invisible(response: Response) -> bool:
+    """The core refuses a name made only of invisible characters (zero-width, a soft
+    hyphen, unassigned code points). "A visible character" has no regex that Python's
+    ``re`` (which generates the fuzz data) and ECMAScript read alike, so the schema says
+    it in words; a 400 for that one rule, and only it, is not a breach of the contract."""
+    if response.status_code != 400:
+        return False
+    errors = response.json().get("errors") or []
+    return bool(errors) and all(INVISIBLE_ONLY in str(e.get("message")) for e in errors)
+
+
 SETTINGS = settings(
     max_examples=30,
     derandomize=True,
@@ -103,7 +117,11 @@ SETTINGS = settings(
 @schema.parametrize()
 @SETTINGS
 def test_each_operation_keeps_the_published_contract(case: schemathesis.Case) -> None:
-    case.call_and_validate(additional_checks=EXTRA_CHECKS)
+    response = case.call()
+    if refused_as_invisible(response):
+        assert response.headers["content-type"][0].startswith("application/problem+json")
+        return
+    case.validate_response(response, additional_checks=EXTRA_CHECKS)
 
 
 class LinkedOperations(schema.as_state_machine()):  # type: ignore[misc]
@@ -127,6 +145,8 @@ class LinkedOperations(schema.as_state_machine()):  # type: ignore[misc]
         additional_checks: list[Any] | None = None,
         **kwargs: Any,
     ) -> None:
+        if refused_as_invisible(response):
+            return
         super().validate_response(
             response, case, additional_checks=[*(additional_checks or []), *EXTRA_CHECKS], **kwargs
         )
