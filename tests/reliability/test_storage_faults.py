@@ -47,6 +47,15 @@ def _items(body: Any) -> list[dict[str, Any]]:
     return body["items"] if isinstance(body, dict) else body
 
 
+def nothing_refused_was_kept(database: Path, acknowledged: set[str]) -> None:
+    """After the server stopped: every acknowledged write is in the file, none of the
+    refused ones (named ``lost-…``) is, and the file is intact."""
+    names = portfolio_names(database)
+    assert acknowledged <= names
+    assert not any(name.startswith("lost-") for name in names)
+    assert integrity(database) == "ok"
+
+
 def refused(response: httpx.Response, code: str) -> None:
     assert response.status_code == 503, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -77,10 +86,7 @@ def test_a_deleted_database_file_is_noticed_and_no_write_is_acknowledged(
         assert create(client, "after").status_code == 201
         assert client.get("/api/v1/health").json()["database"]["status"] == "ok"
 
-    names = portfolio_names(database)
-    assert {"before", "after"} <= names
-    assert not any(name.startswith("lost-") for name in names)
-    assert integrity(database) == "ok"
+    nothing_refused_was_kept(database, {"before", "after"})
 
 
 def test_a_database_replaced_under_the_server_refuses_writes(tmp_path: Path) -> None:
@@ -156,10 +162,7 @@ def test_a_read_only_database_refuses_writes_and_recovers_when_writable(
         assert create(client, "after").status_code == 201
         assert client.get("/api/v1/health").json()["database"]["status"] == "ok"
 
-    names = portfolio_names(database)
-    assert {"before", "after"} <= names
-    assert not any(name.startswith("lost-") for name in names)
-    assert integrity(database) == "ok"
+    nothing_refused_was_kept(database, {"before", "after"})
 
 
 def test_a_server_started_on_a_read_only_database_serves_reads_and_says_so(
