@@ -34,7 +34,7 @@ from adapters.persistence.unit_of_work import SqlUnitOfWorkFactory
 from adapters.scheduler.jobs import JobFailedError
 from adapters.scheduler.notifiers import LogNotifier, WebhookNotifier
 from adapters.scheduler.scheduler import Scheduler, build_scheduler, discover_plugins
-from adapters.scheduler.token_watch import watch_schwab_login
+from adapters.scheduler.token_watch import schwab_login_job, watch_schwab_login
 from adapters.settings import (
     STORED_KEY,
     Layer,
@@ -199,6 +199,9 @@ class Container(containers.DeclarativeContainer):
         notifier=notifier.provider,
         discovery=plugin_discovery,
         lease=scheduler_lease,
+        extra_jobs=providers.List(
+            providers.Callable(schwab_login_job, settings.provider, clock, service.provider)
+        ),
     )
 
 

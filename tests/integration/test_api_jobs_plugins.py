@@ -12,7 +12,7 @@ from adapters.http.app import create_app
 from adapters.settings import JobOverride, convert
 from wheel_core.testing.fakes import FakeClock
 
-CORE = ["price_refresh", "risk_monitor", "daily_snapshot", "opportunity_scan"]
+CORE = ["price_refresh", "risk_monitor", "daily_snapshot", "opportunity_scan", "schwab_login_watch"]
 BUILTINS = ["earnings_alert", "premium_target", "volatility_spike"]
 
 
@@ -31,6 +31,9 @@ async def test_jobs_are_listed_with_their_schedules(api: AsyncTestClient) -> Non
     assert snapshot["cron"] == "30 16 * * mon-fri"
     assert snapshot["timezone"] == "America/New_York"
     assert (await api.get(f"{API}/jobs/premium_target")).json()["kind"] == "plugin"
+    login_watch = (await api.get(f"{API}/jobs/schwab_login_watch")).json()
+    assert (login_watch["interval_minutes"], login_watch["only_when"]) == (60, "always")
+    assert login_watch["enabled"] is True
 
 
 async def test_an_unknown_job_is_404(api: AsyncTestClient) -> None:
@@ -179,7 +182,7 @@ async def test_health_shows_whether_the_scheduler_runs(
     async with AsyncTestClient(create_app(running_container)) as client:
         health = (await client.get(f"{API}/health")).json()["scheduler"]
     assert health["status"] == "running"
-    assert health["jobs"] == 7
+    assert health["jobs"] == 8
     assert health["next_job"] in CORE + BUILTINS
 
 

@@ -26,6 +26,14 @@ from wheel_core.testing.fakes import FakeClock
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
+CORE_JOBS = (
+    "price_refresh",
+    "risk_monitor",
+    "daily_snapshot",
+    "opportunity_scan",
+    "schwab_login_watch",
+)
+
 
 @pytest.fixture
 def clock() -> FakeClock:
@@ -159,7 +167,7 @@ def test_jobs_are_listed_changed_run_and_recorded_alike(
     )
     assert [r.code for r in results] == [0] * 11 + [1, 1, 2, 2, 1], results
     listing = results[1].out
-    for job in ("price_refresh", "risk_monitor", "daily_snapshot", "opportunity_scan"):
+    for job in CORE_JOBS:
         assert job in listing
     assert "premium_target" in listing, "the plugin's job is listed with the core jobs"
     # Tuesday 2026-11-24 15:00 UTC is 10:00 in New York: the snapshot runs at 16:30 there.

@@ -27,7 +27,7 @@ from adapters.cli.tables import recommendation_view
 from adapters.settings import SettingsError
 from wheel_core.app.commands import RecordTrade
 from wheel_core.app.views import WheelRecommendation
-from wheel_core.domain.errors import NotFoundError
+from wheel_core.domain.errors import NotFoundError, StorageError
 
 
 def test_a_configured_url_means_remote_unless_direct_mode_is_asked_for() -> None:
@@ -80,6 +80,8 @@ def test_errors_become_one_line_and_an_exit_code() -> None:
     unreachable = ServerUnreachableError("http://127.0.0.1:9", "refused")
     assert describe(unreachable)[1] == EXIT_UNREACHABLE
     assert describe(RemoteServerError(500, "boom", error_id="abc"))[1] == EXIT_REFUSED
+    full = StorageError("the database is full (disk full): nothing was written", cause="full")
+    assert describe(full) == ("the database is full (disk full): nothing was written", EXIT_REFUSED)
     message, code = describe(KeyError("x"))
     assert code == EXIT_REFUSED
     assert message.startswith("unexpected KeyError") and "--verbose" in message

@@ -49,13 +49,13 @@ def describe(error: BaseException) -> tuple[str, int]:
     """The line to print for ``error`` and the exit code it earns."""
     from adapters.cli.remote import RemoteAuthError, RemoteServerError, ServerUnreachableError
     from adapters.settings import SettingsError
-    from wheel_core.domain.errors import DomainError
+    from wheel_core.domain.errors import DomainError, StorageError
 
     if isinstance(error, ServerUnreachableError):
         return str(error), EXIT_UNREACHABLE
     if isinstance(error, UsageError | SettingsError):
         return str(error), EXIT_USAGE
-    if isinstance(error, DomainError):
+    if isinstance(error, DomainError | StorageError):
         return error.message, EXIT_REFUSED
     if isinstance(error, CommandError | RemoteAuthError | RemoteServerError):
         return str(error), EXIT_REFUSED

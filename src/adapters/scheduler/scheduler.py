@@ -34,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ from adapters.scheduler.owners import is_alive
 from adapters.scheduler.plugin_host import PluginHost, PluginServices
 from adapters.scheduler.runner import STOP_GRACE, JobRunner
 from adapters.scheduler.schedules import JobSchedule, describe, trigger_for, with_override
+from adapters.scheduler.token_watch import SCHWAB_LOGIN_WATCH
 from adapters.scheduler.views import (
     JobView,
     PluginUpdate,
@@ -635,9 +636,11 @@ def build_scheduler(
     notifier: Callable[[], Notifier],
     discovery: Discovery,
     lease: SchedulerLease,
+    extra_jobs: Sequence[Job] = (),
 ) -> Scheduler:
     """The scheduler over the container's parts (each asked for at run time, so parts
-    rebuilt after a settings change are the ones used)."""
+    rebuilt after a settings change are the ones used). ``extra_jobs`` are adapter jobs
+    the container adds beside the four core ones (the Schwab login watch)."""
     facade: Callable[[], JobFacade] = service
     plugin_service: Callable[[], WheelFacade] = service
     host = PluginHost(
@@ -649,7 +652,7 @@ def build_scheduler(
         default_timeout=settings.job_timeout,
     )
     return Scheduler(
-        jobs=core_jobs(facade),
+        jobs=[*core_jobs(facade), *extra_jobs],
         plugins=host,
         runner=JobRunner(
             unit_of_work=unit_of_work,
@@ -670,6 +673,6 @@ def discover_plugins(settings: SchedulerSettings) -> Discovery:
     """The plugins of ``scheduler.plugins_dir`` and of the installed entry points."""
     return discover(
         Path(settings.plugins_dir).expanduser(),
-        reserved=frozenset(CORE_DEFAULTS),
+        reserved=frozenset({*CORE_DEFAULTS, SCHWAB_LOGIN_WATCH}),
         import_timeout=settings.plugin_import_timeout,
     )

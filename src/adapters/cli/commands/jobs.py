@@ -34,7 +34,10 @@ app = App(
 
 JobName = Annotated[
     str,
-    Parameter(help="price_refresh, risk_monitor, daily_snapshot, opportunity_scan or a plugin."),
+    Parameter(
+        help="price_refresh, risk_monitor, daily_snapshot, opportunity_scan, "
+        "schwab_login_watch or a plugin."
+    ),
 ]
 RunStatus = Literal["running", "success", "failure", "timeout", "skipped_market_closed"]
 OnlyWhen = Literal["market_open", "trading_day", "always"]
