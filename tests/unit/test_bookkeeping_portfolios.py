@@ -495,3 +495,33 @@ async def test_an_unknown_wheel_is_not_found(books: Bookkeeping) -> None:
         await books.get_wheel(42)
     with pytest.raises(NotFoundError, match="active wheel 'TSLA in default' not found"):
         await books.find_wheel("tsla")
+
+
+async def test_a_wheel_is_found_by_symbol_and_portfolio_name(books: Bookkeeping) -> None:
+    income = await books.create_portfolio(CreatePortfolio(name="Income"))
+    first = await books.open_wheel(OpenWheel(symbol="AAPL"))
+    second = await books.open_wheel(OpenWheel(symbol="AAPL", portfolio_id=income.id))
+
+    assert (await books.wheel_by_symbol(" aapl")).id == first.id
+    assert (await books.wheel_by_symbol("AAPL", portfolio="Income")).id == second.id
+    with pytest.raises(NotFoundError, match="portfolio 'Nope' not found"):
+        await books.wheel_by_symbol("AAPL", portfolio="Nope")
+    with pytest.raises(NotFoundError, match="active wheel 'MSFT in default' not found"):
+        await books.wheel_by_symbol("MSFT")
+
+
+async def test_an_archived_wheel_is_found_by_symbol_only_when_asked(books: Bookkeeping) -> None:
+    wheel = await books.open_wheel(OpenWheel(symbol="MSFT"))
+    await books.archive_wheel(wheel.id)
+
+    with pytest.raises(NotFoundError, match="active wheel 'MSFT in default' not found"):
+        await books.wheel_by_symbol("MSFT")
+    archived = await books.wheel_by_symbol("MSFT", include_archived=True)
+    assert (archived.id, archived.active) == (wheel.id, False)
+
+
+async def test_finding_by_symbol_never_creates_the_default_portfolio(books: Bookkeeping) -> None:
+    with pytest.raises(NotFoundError, match="active wheel 'AAPL in default' not found"):
+        await books.wheel_by_symbol("AAPL")
+
+    assert await books.list_portfolios() == []

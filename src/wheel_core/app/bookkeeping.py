@@ -262,6 +262,52 @@ class Bookkeeping:
                 raise NotFoundError("active wheel", f"{symbol} in {portfolio.name}")
             return self._view(await self._ledger(uow, wheel.id))
 
+    async def wheel_by_symbol(
+        self, symbol: str, *, portfolio: str | None = None, include_archived: bool = False
+    ) -> WheelView:
+        """The wheel on ``symbol`` in the portfolio named ``portfolio`` (the default one
+        when ``None``): the active one, else with ``include_archived`` the latest archived.
+
+        One read, never a write: this is how every symbol-addressed front-end command
+        finds its wheel, so a read-only command leaves the database untouched. A missing
+        portfolio is ``NotFoundError("portfolio", …)``, a missing wheel
+        ``NotFoundError("active wheel", …)`` (``"wheel"`` with archived ones included).
+        """
+        symbol = normalize_symbol(symbol)
+        async with self._read() as uow:
+            wheel = await self._wheel_by_symbol(uow, symbol, portfolio, include_archived)
+            assert wheel.id is not None
+            return self._view(await self._ledger(uow, wheel.id))
+
+    async def _wheel_by_symbol(
+        self, uow: UnitOfWork, symbol: str, portfolio: str | None, include_archived: bool
+    ) -> Wheel:
+        found = await self._portfolio_named(uow, portfolio)
+        kind = "wheel" if include_archived else "active wheel"
+        where = f"{symbol} in {found.name if found is not None else DEFAULT_PORTFOLIO}"
+        if found is None or found.id is None:
+            raise NotFoundError(kind, where)
+        wheel = await uow.wheels.find_active(found.id, symbol)
+        if wheel is None and include_archived:
+            archived = await uow.wheels.list(portfolio_id=found.id, symbol=symbol)
+            wheel = archived[-1] if archived else None
+        if wheel is None or wheel.id is None:
+            raise NotFoundError(kind, where)
+        return wheel
+
+    async def _portfolio_named(self, uow: UnitOfWork, name: str | None) -> Portfolio | None:
+        """The portfolio a symbol-addressed command means, read only: ``name`` (a missing
+        one is ``NotFoundError``), else the default one if it exists yet."""
+        if name is not None:
+            portfolio = await uow.portfolios.get_by_name(name.strip())
+            if portfolio is None:
+                raise NotFoundError("portfolio", name.strip())
+            return portfolio
+        portfolios = await uow.portfolios.list()
+        marked = [p for p in portfolios if p.is_default]
+        named = [p for p in portfolios if p.name == DEFAULT_PORTFOLIO]
+        return next(iter(marked or named), None)
+
     async def list_wheels(
         self,
         *,

@@ -131,6 +131,20 @@ class WheelService(Monitoring):
         except ArithmeticError as error:  # InvalidOperation, OverflowError
             raise ValidationError(failure_text(error, _subject(book.wheel))) from error
 
+    async def position_by_symbol(
+        self, symbol: str, *, portfolio: str | None = None
+    ) -> PositionView:
+        """:meth:`position_status` of the active wheel on ``symbol`` (see
+        :meth:`wheel_by_symbol` for ``portfolio``): one read, for `status AAPL`."""
+        async with self._read() as uow:
+            wheel = await self._wheel_by_symbol(uow, normalize_symbol(symbol), portfolio, False)
+            assert wheel.id is not None
+            book = await self._book(uow, wheel.id)
+        try:
+            return await self._position(book)
+        except ArithmeticError as error:  # InvalidOperation, OverflowError
+            raise ValidationError(failure_text(error, _subject(book.wheel))) from error
+
     async def positions(
         self, *, portfolio_id: int | None = None, min_risk: RiskLevel | None = None
     ) -> PositionsReport:

@@ -149,6 +149,22 @@ class RemoteWheelService:
             raise NotFoundError("active wheel", f"{ticker} in {portfolio.name}")
         return found.items[0]
 
+    async def wheel_by_symbol(
+        self, symbol: str, *, portfolio: str | None = None, include_archived: bool = False
+    ) -> WheelView:
+        ticker = normalize_symbol(symbol)
+        if portfolio is None:
+            found_in = await self.ensure_default_portfolio()
+        else:
+            found_in = await self.get_portfolio_by_name(portfolio)
+        if not include_archived:
+            return await self.find_wheel(ticker, found_in.id)
+        wheels = await self.list_wheels(portfolio_id=found_in.id, symbol=ticker, active=None)
+        active = [wheel for wheel in wheels if wheel.active]
+        if not (active or wheels):
+            raise NotFoundError("wheel", f"{ticker} in {found_in.name}")
+        return (active or wheels)[-1]
+
     async def list_wheels(
         self,
         *,
@@ -247,6 +263,12 @@ class RemoteWheelService:
 
     async def position_status(self, wheel_id: int) -> PositionView:
         return await self._api.call("GET", f"{wheel_path(wheel_id)}/position", PositionView)
+
+    async def position_by_symbol(
+        self, symbol: str, *, portfolio: str | None = None
+    ) -> PositionView:
+        wheel = await self.wheel_by_symbol(symbol, portfolio=portfolio)
+        return await self.position_status(wheel.id)
 
     async def positions(
         self, *, portfolio_id: int | None = None, min_risk: RiskLevel | None = None
