@@ -48,7 +48,7 @@ def test_the_headless_scheduler_starts_its_jobs_and_stops_on_sigterm(tmp_path: P
     )
     try:
         started = read_until(process, b"Ctrl-C stops it.")
-        assert b"Scheduler running 4 jobs; next " in started, started.decode()
+        assert b"Scheduler running 5 jobs; next " in started, started.decode()
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=STOP_TIMEOUT)
         err = started + err

@@ -67,7 +67,7 @@ async def test_one_leads_one_stands_by_and_a_worker_without_a_scheduler_says_who
     leader, standby, worker = [
         (await client.get("/api/v1/health")).json()["scheduler"] for client in apps
     ]
-    assert (leader["status"], leader["role"], leader["jobs"]) == ("running", "leader", 4)
+    assert (leader["status"], leader["role"], leader["jobs"]) == ("running", "leader", 5)
     assert (standby["status"], standby["role"], standby["jobs"]) == ("standby", "standby", 0)
     assert (worker["status"], worker["role"]) == ("disabled", None)
     assert leader["leader"] == standby["leader"] == worker["leader"] == leader["identity"]

@@ -287,6 +287,8 @@ async def test_every_use_case_answers_the_same_in_both_modes(
     await both("quote", "aapl")
     await both("chain", "AAPL", from_date=date(2026, 12, 1), to_date=PUT_EXPIRY)
     await both("position_status", aapl.id)
+    assert (await both("wheel_by_symbol", " aapl", portfolio="default")).id == aapl.id
+    assert (await both("position_by_symbol", "AAPL")).wheel_id == aapl.id
     await both("positions")
     await both("positions", portfolio_id=default.id, min_risk=RiskLevel.LOW)
     run = await both("take_snapshot")
@@ -413,6 +415,7 @@ async def test_every_use_case_answers_the_same_in_both_modes(
     # Wheels listed, archived, deleted; a portfolio deleted with its wheels.
     await both("list_wheels")
     await both("archive_wheel", aapl.id)
+    assert (await both("wheel_by_symbol", "AAPL", include_archived=True)).active is False
     await both("list_wheels", active=None)
     await both("list_wheels", portfolio_id=default.id, symbol="aapl", active=False)
     await both("list_wheels", symbol="msft")

@@ -119,7 +119,7 @@ def test_two_servers_one_leads_and_the_standby_takes_over_when_the_leader_is_kil
         second.wait_for(STANDS_BY, START_TIMEOUT)
 
         one, two = first.health(), second.health()
-        assert (one["status"], one["role"], one["jobs"]) == ("running", "leader", 4)
+        assert (one["status"], one["role"], one["jobs"]) == ("running", "leader", 5)
         assert (two["status"], two["role"], two["jobs"]) == ("standby", "standby", 0)
         assert one["identity"] == leader == one["leader"] == two["leader"]
         assert two["identity"] != leader
@@ -134,7 +134,7 @@ def test_two_servers_one_leads_and_the_standby_takes_over_when_the_leader_is_kil
         print(f"taken over {took:.2f} s after SIGKILL")  # the figure, seen with -s
 
         after = second.health()
-        assert (after["status"], after["role"], after["jobs"]) == ("running", "leader", 4)
+        assert (after["status"], after["role"], after["jobs"]) == ("running", "leader", 5)
         assert after["leader"] == after["identity"] == two["identity"]
         assert second.log.count(LEADS) == 1, "it took over once"
     assert took >= LEASE_SECONDS * 0.5, f"taken over in {took:.2f} s: before the lease lapsed?"
@@ -161,4 +161,4 @@ def test_a_server_stands_by_beside_scheduler_run_and_leads_at_once_when_it_stops
         print(f"taken over {took:.2f} s after SIGTERM")  # the figure, seen with -s
         now = server.health()
         assert (now["role"], now["leader"]) == ("leader", standby["identity"])
-        assert "Scheduler running 4 jobs" in headless.log.text()
+        assert "Scheduler running 5 jobs" in headless.log.text()

@@ -42,6 +42,7 @@ async def test_the_lifespan_starts_and_stops_the_real_scheduler(tmp_path: Path) 
             "opportunity_scan",
             "price_refresh",
             "risk_monitor",
+            "schwab_login_watch",
         ]
         assert all(job.next_run_time is not None for job in scheduled.values())
         assert scheduled["price_refresh"].max_instances == 1
@@ -49,7 +50,7 @@ async def test_the_lifespan_starts_and_stops_the_real_scheduler(tmp_path: Path) 
         assert scheduled["price_refresh"].misfire_grace_time == 300
         health = (await client.get("/api/v1/health")).json()["scheduler"]
         assert health["status"] == "running"
-        assert health["jobs"] == 4
+        assert health["jobs"] == 5
         assert health["next_run_at"] is not None
 
         response = await client.patch("/api/v1/jobs/price_refresh", json={"enabled": False})
@@ -58,6 +59,7 @@ async def test_the_lifespan_starts_and_stops_the_real_scheduler(tmp_path: Path) 
             "daily_snapshot",
             "opportunity_scan",
             "risk_monitor",
+            "schwab_login_watch",
         ]
         change = {"enabled": True, "cron": "0 12 * * *", "only_when": "always"}
         await client.patch("/api/v1/jobs/price_refresh", json=change)
@@ -105,6 +107,7 @@ async def test_changes_made_to_a_running_scheduler_are_scheduled_after_a_restart
             "daily_snapshot",
             "opportunity_scan",
             "price_refresh",
+            "schwab_login_watch",
         ]
         refresh = aps.get_job("price_refresh")
         assert isinstance(refresh.trigger, CronTrigger)  # not wrapped in a market gate
