@@ -8,14 +8,12 @@ import pytest
 from wheel_core.domain.entities import Alert
 from wheel_core.domain.enums import OptionType
 from wheel_core.market import CorporateEvents, OptionChain, OptionQuote, PriceBar, Quote
-from wheel_core.testing.contracts import (
-    T0,
-    ClockContract,
-    MarketCalendarContract,
-    MarketDataContract,
-    NotifierContract,
-    UnitOfWorkContract,
-)
+from wheel_core.testing.contracts.calendar import MarketCalendarContract
+from wheel_core.testing.contracts.clock import ClockContract
+from wheel_core.testing.contracts.market_data import MarketDataContract
+from wheel_core.testing.contracts.notifier import NotifierContract
+from wheel_core.testing.contracts.records import T0
+from wheel_core.testing.contracts.unit_of_work import UnitOfWorkContract
 from wheel_core.testing.fakes import (
     FakeClock,
     FakeMarketCalendar,

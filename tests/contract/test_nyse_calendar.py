@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from adapters.market_data.calendar import NyseCalendar
-from wheel_core.testing.contracts import MarketCalendarContract
+from wheel_core.testing.contracts.calendar import MarketCalendarContract
 
 HOLIDAYS = [
     date(2025, 1, 9),  # national day of mourning for President Carter (short notice)

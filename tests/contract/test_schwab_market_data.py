@@ -18,7 +18,7 @@ from schwab.client import AsyncClient
 
 from adapters.market_data.resilient import ResilientMarketData
 from adapters.market_data.schwab import SchwabMarketData
-from wheel_core.testing.contracts import MarketDataContract
+from wheel_core.testing.contracts.market_data import MarketDataContract
 from wheel_core.testing.fakes import FakeClock
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "schwab"

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from adapters.market_data.simulated import SimulatedMarket
-from wheel_core.testing.contracts import MarketDataContract
+from wheel_core.testing.contracts.market_data import MarketDataContract
 from wheel_core.testing.fakes import FakeClock, FakeMarketCalendar
 
 

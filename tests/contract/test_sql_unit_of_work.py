@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import SqlUnitOfWorkFactory
-from wheel_core.testing.contracts import UnitOfWorkContract
+from wheel_core.testing.contracts.unit_of_work import UnitOfWorkContract
 
 
 class TestSqlUnitOfWork(UnitOfWorkContract):

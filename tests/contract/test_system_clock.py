@@ -3,7 +3,7 @@
 import pytest
 
 from adapters.clock import SystemClock
-from wheel_core.testing.contracts import ClockContract
+from wheel_core.testing.contracts.clock import ClockContract
 
 
 class TestSystemClock(ClockContract):

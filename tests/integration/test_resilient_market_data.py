@@ -18,7 +18,7 @@ from adapters.market_data.resilient import CachePolicy, ResilientMarketData, Ret
 from wheel_core.domain.enums import OptionType
 from wheel_core.domain.errors import MarketDataError, ValidationError
 from wheel_core.market import OptionChain, OptionQuote, PriceBar, Quote
-from wheel_core.testing.contracts import MarketDataContract
+from wheel_core.testing.contracts.market_data import MarketDataContract
 from wheel_core.testing.fakes import FakeClock, FakeMarketData
 
 NOW = datetime(2026, 1, 6, 15, 0, tzinfo=UTC)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from wheel_core.testing.contracts import UnitOfWorkContract
+from wheel_core.testing.contracts.unit_of_work import UnitOfWorkContract
 
 README = Path(__file__).parents[2] / "README.md"
 

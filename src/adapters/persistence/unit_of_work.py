@@ -14,17 +14,17 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.persistence.database import READ_ONLY
-from adapters.persistence.repositories import (
+from adapters.persistence.repositories.monitoring import (
     SqlAlertRepository,
-    SqlJobRunRepository,
     SqlOpportunityRepository,
-    SqlPortfolioRepository,
-    SqlSettingRepository,
+    SqlWatchlistRepository,
+)
+from adapters.persistence.repositories.operations import SqlJobRunRepository, SqlSettingRepository
+from adapters.persistence.repositories.portfolios import SqlPortfolioRepository, SqlWheelRepository
+from adapters.persistence.repositories.trades import (
     SqlShareMoveRepository,
     SqlSnapshotRepository,
     SqlTradeRepository,
-    SqlWatchlistRepository,
-    SqlWheelRepository,
 )
 from adapters.persistence.storage import OPENED_READ_ONLY, watch
 

@@ -2,9 +2,11 @@
 
 For authors of adapters and plugins (install ``wheel-strategy[testing]``):
 
-* :mod:`wheel_core.testing.fakes` — in-memory fakes of every port;
+* :mod:`wheel_core.testing.fakes` — in-memory fakes of every port (one module
+  per port; the package re-exports each fake);
 * :mod:`wheel_core.testing.contracts` — the contract suite of each port, as
-  classes to subclass with a fixture for your adapter;
+  classes to subclass with a fixture for your adapter (one module per port,
+  e.g. ``wheel_core.testing.contracts.unit_of_work.UnitOfWorkContract``);
 * :mod:`wheel_core.testing.strategies` — hypothesis strategies for symbols,
   money, chains and valid or arbitrary wheel event sequences;
 * :mod:`wheel_core.testing.machine` — the stateful wheel machine checking the

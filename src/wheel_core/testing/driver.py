@@ -26,7 +26,7 @@ from wheel_core.domain.enums import OptionType
 from wheel_core.domain.errors import ConflictError
 from wheel_core.domain.rules import exchange_date, expiration_close
 from wheel_core.ports import TradeQuery
-from wheel_core.testing.fakes import FakeClock
+from wheel_core.testing.fakes.clock import FakeClock
 from wheel_core.testing.strategies import (
     Assign,
     Close,

@@ -36,7 +36,8 @@ from wheel_core.domain.lifecycle import replay
 from wheel_core.domain.money import CONTRACT_MULTIPLIER, cents
 from wheel_core.ports import TradeQuery, UnitOfWorkFactory
 from wheel_core.testing.driver import apply_event
-from wheel_core.testing.fakes import FakeClock, InMemoryUnitOfWorkFactory
+from wheel_core.testing.fakes.clock import FakeClock
+from wheel_core.testing.fakes.unit_of_work import InMemoryUnitOfWorkFactory
 from wheel_core.testing.strategies import (
     Assign,
     Close,

@@ -1,22 +1,16 @@
-"""In-memory fakes of every driven port.
+"""The in-memory repositories, one per repository of the ``UnitOfWork`` port.
 
-They behave like the real adapters where it matters to the core — a unit of
-work that is not committed changes nothing, repositories hand out copies, ids
-are assigned on add — and pass the same contract suites
-(:mod:`wheel_core.testing.contracts`). They import nothing beyond the core, so
-``from wheel_core.testing.fakes import ...`` is cheap.
+Each works on the tables of one :class:`~wheel_core.testing.fakes.unit_of_work.InMemoryUnitOfWork`
+(see :mod:`~wheel_core.testing.fakes.store`) and answers the same queries, in the same
+order, as the SQL repositories.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
-from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Collection
+from datetime import date, datetime
 from decimal import Decimal
-from types import TracebackType
-from typing import Self, TypeVar
-from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -32,81 +26,17 @@ from wheel_core.domain.entities import (
     Wheel,
 )
 from wheel_core.domain.enums import OptionType
-from wheel_core.domain.errors import ConflictError, MarketDataError
-from wheel_core.market import CorporateEvents, MarketSession, OptionChain, PriceBar, Quote
+from wheel_core.domain.errors import ConflictError
 from wheel_core.ports import AlertQuery, JobRunQuery, OpportunityQuery, SnapshotQuery, TradeQuery
-
-E = TypeVar("E", bound=msgspec.Struct)
-
-
-def _copy(entity: E) -> E:
-    return msgspec.structs.replace(entity)
-
-
-class _Table(msgspec.Struct):
-    rows: dict[int, msgspec.Struct] = msgspec.field(default_factory=dict)
-    next_id: int = 1
+from wheel_core.testing.fakes.store import (
+    Table,
+    TableRepository,
+    copy_row,
+    refuse_if_referenced,
+)
 
 
-class InMemoryStore:
-    """The "database" behind :class:`InMemoryUnitOfWork`: tables of committed rows."""
-
-    TABLES = (
-        "portfolios",
-        "wheels",
-        "trades",
-        "share_moves",
-        "snapshots",
-        "alerts",
-        "job_runs",
-        "watchlist",
-        "opportunities",
-    )
-
-    def __init__(self) -> None:
-        self.tables: dict[str, _Table] = {name: _Table() for name in self.TABLES}
-        self.settings: dict[str, str] = {}
-        self.commits = 0
-
-
-def _refuse_if_referenced(
-    tables: dict[str, _Table], what: str, key: int, *references: tuple[str, str]
-) -> None:
-    """What a foreign key with ON DELETE RESTRICT does in the real database."""
-    for table, column in references:
-        if any(getattr(row, column) == key for row in tables[table].rows.values()):
-            raise ConflictError(f"this {what} is still referenced by other records")
-
-
-class _Repository:
-    def __init__(self, table: _Table, tables: dict[str, _Table] | None = None) -> None:
-        self._table = table
-        self._tables = tables or {}
-
-    def _insert(self, entity: E) -> E:
-        stored = msgspec.structs.replace(entity, id=self._table.next_id)
-        self._table.next_id += 1
-        self._table.rows[stored.id] = stored  # type: ignore[attr-defined]
-        return _copy(stored)
-
-    def _get(self, entity_id: int) -> msgspec.Struct | None:
-        row = self._table.rows.get(entity_id)
-        return None if row is None else _copy(row)
-
-    def _put(self, entity: msgspec.Struct) -> None:
-        entity_id = entity.id  # type: ignore[attr-defined]
-        if entity_id not in self._table.rows:
-            raise KeyError(f"no row with id {entity_id} to update")
-        self._table.rows[entity_id] = _copy(entity)
-
-    def _remove(self, entity_id: int) -> None:
-        self._table.rows.pop(entity_id, None)
-
-    def _all(self) -> list[msgspec.Struct]:
-        return [_copy(row) for _, row in sorted(self._table.rows.items())]
-
-
-class FakePortfolioRepository(_Repository):
+class FakePortfolioRepository(TableRepository):
     async def add(self, portfolio: Portfolio) -> Portfolio:
         if await self.get_by_name(portfolio.name) is not None:
             raise ConflictError(f"a portfolio named {portfolio.name!r} already exists")
@@ -125,11 +55,11 @@ class FakePortfolioRepository(_Repository):
         self._put(portfolio)
 
     async def delete(self, portfolio_id: int) -> None:
-        _refuse_if_referenced(self._tables, "portfolio", portfolio_id, ("wheels", "portfolio_id"))
+        refuse_if_referenced(self._tables, "portfolio", portfolio_id, ("wheels", "portfolio_id"))
         self._remove(portfolio_id)
 
 
-class FakeWheelRepository(_Repository):
+class FakeWheelRepository(TableRepository):
     async def add(self, wheel: Wheel) -> Wheel:
         return self._insert(wheel)
 
@@ -183,7 +113,7 @@ class FakeWheelRepository(_Repository):
         self._put(wheel)
 
     async def delete(self, wheel_id: int) -> None:
-        _refuse_if_referenced(
+        refuse_if_referenced(
             self._tables, "wheel", wheel_id, ("trades", "wheel_id"), ("share_moves", "wheel_id")
         )
         for derived in ("snapshots", "alerts", "opportunities"):  # derived data goes too
@@ -193,8 +123,8 @@ class FakeWheelRepository(_Repository):
         self._remove(wheel_id)
 
 
-class FakeTradeRepository(_Repository):
-    def __init__(self, table: _Table, tables: dict[str, _Table]) -> None:
+class FakeTradeRepository(TableRepository):
+    def __init__(self, table: Table, tables: dict[str, Table]) -> None:
         super().__init__(table, tables)
         self._wheels = tables["wheels"]
 
@@ -241,7 +171,7 @@ class FakeTradeRepository(_Repository):
         self._put(trade)
 
     async def delete(self, trade_id: int) -> None:
-        _refuse_if_referenced(self._tables, "trade", trade_id, ("trades", "rolled_from_id"))
+        refuse_if_referenced(self._tables, "trade", trade_id, ("trades", "rolled_from_id"))
         for derived in ("snapshots", "alerts"):  # like ON DELETE SET NULL
             for key, row in self._tables[derived].rows.items():
                 if row.trade_id == trade_id:  # type: ignore[attr-defined]
@@ -249,7 +179,7 @@ class FakeTradeRepository(_Repository):
         self._remove(trade_id)
 
 
-class FakeShareMoveRepository(_Repository):
+class FakeShareMoveRepository(TableRepository):
     async def add(self, move: ShareMove) -> ShareMove:
         return self._insert(move)
 
@@ -268,8 +198,8 @@ class FakeShareMoveRepository(_Repository):
         self._remove(move_id)
 
 
-class FakeSnapshotRepository(_Repository):
-    def __init__(self, table: _Table, wheels: _Table) -> None:
+class FakeSnapshotRepository(TableRepository):
+    def __init__(self, table: Table, wheels: Table) -> None:
         super().__init__(table)
         self._wheels = wheels
 
@@ -283,7 +213,7 @@ class FakeSnapshotRepository(_Repository):
             ):
                 updated = msgspec.structs.replace(snapshot, id=existing.id)
                 self._put(updated)
-                return _copy(updated)
+                return copy_row(updated)
         return self._insert(snapshot)
 
     def _matching(self, q: SnapshotQuery) -> list[Snapshot]:
@@ -313,7 +243,7 @@ class FakeSnapshotRepository(_Repository):
         return len(self._matching(query))
 
 
-class FakeAlertRepository(_Repository):
+class FakeAlertRepository(TableRepository):
     async def add(self, alert: Alert) -> Alert:
         return self._insert(alert)
 
@@ -354,7 +284,7 @@ class FakeAlertRepository(_Repository):
         return self._matching(AlertQuery(acknowledged=acknowledged))
 
 
-class FakeWatchlistRepository(_Repository):
+class FakeWatchlistRepository(TableRepository):
     async def add(self, entry: WatchlistEntry) -> WatchlistEntry:
         if await self.get(entry.symbol) is not None:
             raise ConflictError(f"{entry.symbol} is already on the watchlist")
@@ -373,7 +303,7 @@ class FakeWatchlistRepository(_Repository):
             self._remove(entry.id)
 
 
-class FakeOpportunityRepository(_Repository):
+class FakeOpportunityRepository(TableRepository):
     async def add(self, opportunity: Opportunity) -> Opportunity:
         o = opportunity
         if await self.find(o.symbol, o.option_type, o.strike, o.expiration) is not None:
@@ -438,7 +368,7 @@ class FakeOpportunityRepository(_Repository):
         return len(expired)
 
 
-class FakeJobRunRepository(_Repository):
+class FakeJobRunRepository(TableRepository):
     async def add(self, run: JobRun) -> JobRun:
         return self._insert(run)
 
@@ -485,190 +415,3 @@ class FakeSettingRepository:
 
     async def all(self) -> dict[str, str]:
         return dict(self._values)
-
-
-class InMemoryUnitOfWork:
-    """A transaction over an :class:`InMemoryStore`: work on a copy, publish it on commit."""
-
-    def __init__(self, store: InMemoryStore, *, read_only: bool = False) -> None:
-        self._store = store
-        self.read_only = read_only
-        self._working: dict[str, _Table] = {}
-        self._settings: dict[str, str] = {}
-
-    async def __aenter__(self) -> Self:
-        self._working = copy.deepcopy(self._store.tables)
-        self._settings = dict(self._store.settings)
-        tables = self._working
-        self.portfolios = FakePortfolioRepository(tables["portfolios"], tables)
-        self.wheels = FakeWheelRepository(tables["wheels"], tables)
-        self.trades = FakeTradeRepository(tables["trades"], tables)
-        self.share_moves = FakeShareMoveRepository(tables["share_moves"])
-        self.snapshots = FakeSnapshotRepository(tables["snapshots"], tables["wheels"])
-        self.alerts = FakeAlertRepository(tables["alerts"])
-        self.watchlist = FakeWatchlistRepository(tables["watchlist"])
-        self.opportunities = FakeOpportunityRepository(tables["opportunities"])
-        self.job_runs = FakeJobRunRepository(tables["job_runs"])
-        self.settings = FakeSettingRepository(self._settings)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.rollback()
-
-    async def commit(self) -> None:
-        if self.read_only:
-            raise RuntimeError("a read-only unit of work cannot commit")
-        self._store.tables = copy.deepcopy(self._working)
-        self._store.settings = dict(self._settings)
-        self._store.commits += 1
-
-    async def rollback(self) -> None:
-        """Forget uncommitted work: start again from what the store holds."""
-        self._working = copy.deepcopy(self._store.tables)
-
-
-class InMemoryUnitOfWorkFactory:
-    """Hands out units of work over one shared store, like a connection pool over one DB."""
-
-    def __init__(self, store: InMemoryStore | None = None) -> None:
-        self.store = store or InMemoryStore()
-
-    def __call__(self, *, read_only: bool = False) -> InMemoryUnitOfWork:
-        return InMemoryUnitOfWork(self.store, read_only=read_only)
-
-
-class FakeClock:
-    """A clock that moves only when told to."""
-
-    def __init__(self, now: datetime | None = None) -> None:
-        self._now = now or datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
-        if self._now.utcoffset() is None:
-            raise ValueError("FakeClock needs a timezone-aware datetime")
-
-    def now(self) -> datetime:
-        return self._now
-
-    def set(self, now: datetime) -> None:
-        self._now = now
-
-    def advance(self, delta: timedelta) -> datetime:
-        self._now += delta
-        return self._now
-
-
-NEW_YORK = ZoneInfo("America/New_York")
-
-
-class FakeMarketCalendar:
-    """Weekdays minus given holidays, 09:30–16:00 New York, 13:00 on given early closes."""
-
-    def __init__(
-        self,
-        holidays: Iterable[date] = (),
-        early_closes: Iterable[date] = (),
-    ) -> None:
-        self.holidays = frozenset(holidays)
-        self.early_closes = frozenset(early_closes)
-
-    def _session(self, day: date) -> MarketSession | None:
-        if day.weekday() >= 5 or day in self.holidays:
-            return None
-        early = day in self.early_closes
-        opens = datetime.combine(day, time(9, 30), tzinfo=NEW_YORK).astimezone(UTC)
-        closes = datetime.combine(day, time(13 if early else 16), tzinfo=NEW_YORK)
-        return MarketSession(day=day, open=opens, close=closes.astimezone(UTC), early_close=early)
-
-    def is_open(self, at: datetime) -> bool:
-        session = self._session(at.astimezone(NEW_YORK).date())
-        return session is not None and session.open <= at < session.close
-
-    def sessions(self, start: date, end: date) -> Sequence[MarketSession]:
-        # By ordinal: stepping a date past 9999-12-31 would raise OverflowError.
-        days = (date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1))
-        return [session for day in days if (session := self._session(day)) is not None]
-
-    def _next(self, at: datetime, edge: Callable[[MarketSession], datetime]) -> datetime:
-        day = at.astimezone(NEW_YORK).date()
-        for session in self.sessions(day, day + timedelta(days=14)):
-            if edge(session) > at:
-                return edge(session)
-        raise ValueError(f"no session within two weeks after {at.isoformat()}")
-
-    def next_open(self, at: datetime) -> datetime:
-        return self._next(at, lambda s: s.open)
-
-    def next_close(self, at: datetime) -> datetime:
-        return self._next(at, lambda s: s.close)
-
-
-class FakeMarketData:
-    """Market data set by the test; unknown symbols raise ``MarketDataError``.
-
-    ``fail_with`` makes every call raise, to test how callers survive an outage.
-    """
-
-    def __init__(self) -> None:
-        self.quotes: dict[str, Quote] = {}
-        self.chains: dict[str, OptionChain] = {}
-        self.history: dict[str, list[PriceBar]] = {}
-        self.events: dict[str, CorporateEvents] = {}
-        self.fail_with: Exception | None = None
-        self.calls: list[tuple[str, str]] = []
-
-    def set_price(self, symbol: str, price: Decimal | str, at: datetime) -> Quote:
-        quote = Quote(symbol=symbol, price=Decimal(price), as_of=at)
-        self.quotes[symbol] = quote
-        return quote
-
-    def _lookup(self, kind: str, table: dict[str, E], symbol: str) -> E:
-        self.calls.append((kind, symbol))
-        if self.fail_with is not None:
-            raise self.fail_with
-        try:
-            return table[symbol]
-        except KeyError:
-            raise MarketDataError(f"no {kind} for symbol {symbol!r}") from None
-
-    async def get_quote(self, symbol: str) -> Quote:
-        return self._lookup("quote", self.quotes, symbol)
-
-    async def get_chain(
-        self, symbol: str, *, from_date: date | None = None, to_date: date | None = None
-    ) -> OptionChain:
-        chain = self._lookup("chain", self.chains, symbol)
-        options = tuple(
-            o
-            for o in chain.options
-            if (from_date is None or o.expiration >= from_date)
-            and (to_date is None or o.expiration <= to_date)
-        )
-        return msgspec.structs.replace(chain, options=options)
-
-    async def get_price_history(self, symbol: str, start: date, end: date) -> list[PriceBar]:
-        self.calls.append(("history", symbol))
-        if self.fail_with is not None:
-            raise self.fail_with
-        if symbol not in self.history:
-            raise MarketDataError(f"no price history for symbol {symbol!r}")
-        return [bar for bar in self.history[symbol] if start <= bar.day <= end]
-
-    async def get_events(self, symbol: str) -> CorporateEvents:
-        self.calls.append(("events", symbol))
-        if self.fail_with is not None:
-            raise self.fail_with
-        return self.events.get(symbol, CorporateEvents(symbol=symbol))
-
-
-class RecordingNotifier:
-    """Keeps every alert it is asked to deliver."""
-
-    def __init__(self) -> None:
-        self.sent: list[Alert] = []
-
-    async def notify(self, alert: Alert) -> None:
-        self.sent.append(alert)

@@ -1,0 +1,20 @@
+"""Repositories over SQLAlchemy Core: rows in, the core's Structs out.
+
+One module per group of repositories, as in the unit-of-work contract suites
+(:mod:`wheel_core.testing.contracts`), over what they all share in :mod:`.base`:
+
+* :mod:`.base` — reading rows into Structs, and integrity errors as ``ConflictError``;
+* :mod:`.portfolios` — ``SqlPortfolioRepository``, ``SqlWheelRepository``;
+* :mod:`.trades` — ``SqlTradeRepository``, ``SqlShareMoveRepository``,
+  ``SqlSnapshotRepository``;
+* :mod:`.monitoring` — ``SqlAlertRepository``, ``SqlWatchlistRepository``,
+  ``SqlOpportunityRepository``;
+* :mod:`.operations` — ``SqlJobRunRepository``, ``SqlSettingRepository``.
+
+Import a repository from its module. The two names below are re-exported only for
+``persistence/legacy/store.py`` until it imports from :mod:`.trades` (then remove them).
+"""
+
+from adapters.persistence.repositories.trades import SqlShareMoveRepository, SqlTradeRepository
+
+__all__ = ["SqlShareMoveRepository", "SqlTradeRepository"]
