@@ -2,10 +2,11 @@
 
 ``create_app(container)`` wires the controllers, the error mapping, the OpenAPI
 documents (Swagger UI at ``/docs``, ReDoc at ``/redoc``, the schema at
-``/openapi.json``) and the safety settings (the request guard: Host, token, Origin,
-JSON bodies); the lifespan opens the database
-(migrations run there), starts the scheduler when ``server.scheduler`` is on (else
-only loads the job settings, for jobs run on demand) and closes both.
+``/openapi.json``), the web dashboard at ``/`` (``adapters.web``: its router, its
+templates, its page rules in the guard) and the safety settings (the request guard:
+Host, token, Origin, JSON bodies); the lifespan opens the database (migrations run
+there), starts the scheduler when ``server.scheduler`` is on (else only loads the job
+settings, for jobs run on demand) and closes both.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from adapters.http.problems import EXCEPTION_HANDLERS, html_not_found_as_problem
 from adapters.http.request_guard import RequestGuard
 from adapters.http.responses import ExactJsonRequest, ExactJsonResponse
 from adapters.version import VERSION
+from adapters.web import DashboardPages, dashboard_router, templates
 
 API_PREFIX = "/api/v1"
 
@@ -59,7 +61,8 @@ def create_app(container: Container, *, manage_database: bool = True) -> Litesta
     server = settings.server
     cors = CORSConfig(allow_origins=server.cors_origins) if server.cors_origins else None
     app = Litestar(
-        route_handlers=[Router(path=API_PREFIX, route_handlers=CONTROLLERS)],
+        route_handlers=[Router(path=API_PREFIX, route_handlers=CONTROLLERS), dashboard_router()],
+        template_config=templates(),
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         response_class=ExactJsonResponse,
@@ -80,8 +83,17 @@ def create_app(container: Container, *, manage_database: bool = True) -> Litesta
         hosts=AllowedHosts(server.host, server.allowed_hosts),
         token=BearerToken(server.api_token) if server.api_token else None,
         cors=cors,
+        pages=DashboardPages(server.api_token),
     )
     return app
+
+
+class SchemaJson(JsonRenderPlugin):
+    """The schema at ``/openapi.json`` only: claiming ``/`` keeps Litestar from also
+    serving the schema there, so the dashboard (``adapters.web``) answers ``/``."""
+
+    def has_path(self, path: str) -> bool:
+        return path == "/" or super().has_path(path)
 
 
 def _openapi(secured: bool) -> OpenAPIConfig:
@@ -104,7 +116,7 @@ def _openapi(secured: bool) -> OpenAPIConfig:
             after_request=html_not_found_as_problem,
         ),
         render_plugins=[
-            JsonRenderPlugin(path="/openapi.json"),
+            SchemaJson(path="/openapi.json"),
             SwaggerRenderPlugin(path="/docs"),
             RedocRenderPlugin(path="/redoc"),
         ],

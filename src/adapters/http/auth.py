@@ -27,3 +27,7 @@ class BearerToken:
         carries the token."""
         scheme, _, given = authorization.partition(b" ")
         return scheme.lower() == b"bearer" and hmac.compare_digest(given.strip(), self._token)
+
+    def as_authorization(self) -> bytes:
+        """The header value :meth:`accepts`, for a request the dashboard vouches for."""
+        return b"Bearer " + self._token

@@ -19,6 +19,13 @@ the answers. So, in this order:
    also shuts the three types a browser may send cross-site unasked for browsers
    that send no Origin.
 
+The dashboard's pages (``adapters.web``, told to the guard as a :class:`Pages`) differ
+in two points only: a browser signed in with the session cookie passes check 2 as a
+bearer token would (a browser's page load without either — a ``GET`` accepting
+``text/html`` — is sent to the login page instead of a 401), and a form post may send
+``application/x-www-form-urlencoded`` (check 4); the dashboard then checks the form's
+CSRF token itself.
+
 Then ``HEAD`` is answered as ``GET`` without the body (Litestar routes ``HEAD``
 only to handlers that declare it). Refusals are problem+json like every error.
 
@@ -32,7 +39,7 @@ websocket routes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from litestar.enums import ScopeType
 
@@ -48,8 +55,24 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 JSON = b"application/json"
 ACCEPT_JSON = {"Accept": "application/json"}
 """What a 415 answers with: the one body type accepted (RFC 9110 §15.5.16)."""
+FORM = b"application/x-www-form-urlencoded"
 SHOWN = 100
 """At most this many characters of a header are repeated in a refusal."""
+
+
+class Pages(Protocol):
+    """What the guard asks of the dashboard about a request's path and session."""
+
+    login_path: str
+
+    def owns(self, path: str) -> bool:
+        """Whether ``path`` is a dashboard page (not the API, not the documentation)."""
+
+    def is_public(self, path: str) -> bool:
+        """Whether ``path`` is open without a session (the login page, static assets)."""
+
+    def signed_in(self, cookie: bytes) -> bool:
+        """Whether a ``Cookie`` header carries a valid session."""
 
 
 class RequestGuard:
@@ -62,14 +85,16 @@ class RequestGuard:
         hosts: AllowedHosts,
         token: BearerToken | None = None,
         cors: CORSConfig | None = None,
+        pages: Pages | None = None,
     ) -> None:
         self.app, self.hosts, self.token, self.cors = app, hosts, token, cors
+        self.pages = pages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        host = origin = content_type = authorization = None
+        host = origin = content_type = authorization = cookie = accept = None
         has_body = False
         for name, value in scope["headers"]:
             if name == b"host":
@@ -84,8 +109,18 @@ class RequestGuard:
                 has_body = has_body or value.strip() != b"0"
             elif name == b"transfer-encoding":
                 has_body = True
+            elif name == b"cookie":
+                cookie = value
+            elif name == b"accept":
+                accept = value
         method = scope["method"]
+        page = self.pages is not None and self.pages.owns(scope["path"])
+        if page:
+            authorization = authorization or self._session_as_bearer(scope["path"], cookie)
         refusal = self._refusal(scope, method, host, origin, content_type, authorization, has_body)
+        if refusal is not None and refusal[0] == 401 and page and _browses(method, accept):
+            assert self.pages is not None
+            refusal = (303, "sign in first", "unauthorized", {"Location": self.pages.login_path})
         if refusal is not None:
             status, detail, code, headers = refusal
             if origin is not None and self._cors_allows(origin):
@@ -127,8 +162,12 @@ class RequestGuard:
         changes_state = method not in SAFE_METHODS
         if changes_state and origin is not None and not self._same_origin(origin, host):
             return 403, _foreign(origin), "cross_origin_refused", {}
-        if (has_body or (changes_state and content_type is not None)) and not _is_json(
-            content_type
+        if (
+            (has_body or (changes_state and content_type is not None))
+            and not _is_json(content_type)
+            and not (
+                self.pages is not None and self.pages.owns(scope["path"]) and _is_form(content_type)
+            )
         ):
             return (
                 415,
@@ -136,6 +175,14 @@ class RequestGuard:
                 "unsupported_media_type",
                 {"Accept": "application/json"},
             )
+        return None
+
+    def _session_as_bearer(self, path: str, cookie: bytes | None) -> bytes | None:
+        """The token's ``Authorization`` value for a public page or a signed-in browser."""
+        if self.token is None or self.pages is None:
+            return None
+        if self.pages.is_public(path) or (cookie is not None and self.pages.signed_in(cookie)):
+            return self.token.as_authorization()
         return None
 
     def _same_origin(self, origin: bytes, host: bytes | None) -> bool:
@@ -150,6 +197,16 @@ class RequestGuard:
 
 def _is_json(content_type: bytes | None) -> bool:
     return content_type is not None and content_type.partition(b";")[0].strip().lower() == JSON
+
+
+def _browses(method: str, accept: bytes | None) -> bool:
+    """A browser loading a page (it asks for HTML): sent to the login page, where any
+    other caller gets the 401 problem."""
+    return method in {"GET", "HEAD"} and accept is not None and b"text/html" in accept
+
+
+def _is_form(content_type: bytes | None) -> bool:
+    return content_type is not None and content_type.partition(b";")[0].strip().lower() == FORM
 
 
 def _bodiless(send: Send) -> Send:
