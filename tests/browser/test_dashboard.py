@@ -9,10 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from browser_visit import Visit
 from playwright.sync_api import Browser, Page, expect
 from serve_process import TOKEN, running_server
-
-from conftest import Visit
 
 
 @pytest.fixture
@@ -115,6 +114,8 @@ def test_a_phone_sees_the_positions_table_scroll_inside_its_box(visit: Visit) ->
     scroller = page.locator(".table-scroll").first
     assert scroller.evaluate("box => box.scrollWidth > box.clientWidth")
     expect(page.locator("#positions")).to_contain_text(" risk")  # said in words too
+    expect(page.locator("#positions")).to_contain_text("OTM")
+    visit.shoot("overview-open-put")
 
 
 def test_pages_forbid_framing_and_inline_scripts(visit: Visit) -> None:

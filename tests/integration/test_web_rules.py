@@ -14,7 +14,9 @@ from litestar.testing import AsyncTestClient
 from adapters.container import build_container
 from adapters.http.app import create_app
 from adapters.settings import convert
+from adapters.web.mount import templates
 from adapters.web.session import DashboardPages, session_value
+from adapters.web.status import StatusLine
 
 TOKEN = "web-rules-token-7d1e"
 Make = Callable[..., Awaitable[AsyncTestClient[Any]]]
@@ -133,3 +135,14 @@ def test_the_session_is_the_tokens_hmac_and_nothing_else() -> None:
     assert not DashboardPages(None).signed_in(good)
     assert pages.owns("/") and pages.owns("/wheels/1")
     assert not pages.owns("/api/v1/wheels") and not pages.owns("/docs")
+
+
+@pytest.mark.parametrize("market_open", [True, False])
+def test_the_overview_polls_only_while_the_market_is_open(market_open: bool) -> None:
+    engine = templates().to_engine()
+    status = StatusLine(market_open=market_open, simulated=True, stale=False, jobs="none")
+    html = engine.get_template("_overview_body.html").render(
+        status=status, chosen=None, summary=None, refresh_seconds=30
+    )
+    assert ('hx-trigger="every 30s"' in html) is market_open
+    assert ("Market open" in html) is market_open
