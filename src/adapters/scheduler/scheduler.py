@@ -148,6 +148,13 @@ class Scheduler:
         for name in self._jobs:
             self._resync(name)
 
+    async def refresh(self) -> None:
+        """:meth:`reload` unless this scheduler runs (its reload task keeps it current):
+        the process that runs the jobs may have changed their settings (a plugin
+        disabled after a failure)."""
+        if not self.running:
+            await self.reload()
+
     async def _reload_every(self, seconds: float) -> None:
         while True:
             await self._pause(seconds)
