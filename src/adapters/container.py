@@ -39,9 +39,10 @@ from adapters.persistence.database import create_engine
 from adapters.persistence.lease import SqlSchedulerLease
 from adapters.persistence.migrate import upgrade
 from adapters.persistence.unit_of_work import SqlUnitOfWorkFactory
+from adapters.scheduler.assembly import build_scheduler, discover_plugins
 from adapters.scheduler.jobs import JobFailedError
 from adapters.scheduler.notifiers import LogNotifier, WebhookNotifier
-from adapters.scheduler.scheduler import Scheduler, build_scheduler, discover_plugins
+from adapters.scheduler.scheduler import Scheduler
 from adapters.scheduler.token_watch import schwab_login_job, watch_schwab_login
 from adapters.settings import MarketDataSettings, SchedulerSettings, SchwabSettings, Settings
 from wheel_core.app.service import WheelService

@@ -11,9 +11,9 @@ import pytest
 from scheduler_harness import build, ny
 
 from adapters.market_data.calendar import NyseCalendar
+from adapters.scheduler.assembly import discover_plugins
 from adapters.scheduler.discovery import discover
 from adapters.scheduler.plugin_host import validated_config
-from adapters.scheduler.scheduler import discover_plugins
 from adapters.scheduler.views import PluginUpdate
 from adapters.settings import SchedulerSettings
 from wheel_core.domain.enums import OptionType
