@@ -28,6 +28,14 @@ def file_of(url: str | None) -> Path | None:
     return sqlite_path(database_url(url))
 
 
+def exists(url: str | None) -> bool:
+    """Whether the database at ``url`` is there to be read: a SQLite file must exist (a
+    command that only reads settings must not create it); any other database is taken
+    to exist. Judged without opening an engine, which would create the file's folder."""
+    path = file_of(url)
+    return path is None or path.is_file()
+
+
 def shown(engine: AsyncEngine) -> str:
     """The database as the user knows it: a SQLite file's path, else the URL without
     its password."""

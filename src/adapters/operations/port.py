@@ -38,8 +38,8 @@ class Operations(Protocol):
         ...
 
     async def settings_with_stored(self) -> Settings:
-        """These settings with the stored run-time changes of an existing database on top,
-        secrets as ``***``; a database that does not exist yet is not created."""
+        """These settings with the stored run-time changes of the database on top, secrets
+        as ``***`` (the database is opened and migrated)."""
         ...
 
     async def change_settings(self, change: Layer) -> ConfigChange:

@@ -115,12 +115,10 @@ class OperationsService:
         await StoredSettings(self._unit_of_work()).save(layer)
 
     async def settings_with_stored(self) -> Settings:
-        """These settings with the stored run-time changes of an existing database on top,
-        secrets as ``***``; a database that does not exist yet is not created."""
+        """These settings with the stored run-time changes of the database on top, secrets
+        as ``***``. Opens (and migrates) the database: ask :func:`database.exists` first
+        where a missing one must not be created."""
         settings = self._settings()
-        path = database.file_of(settings.database.url)
-        if path is not None and not path.is_file():
-            return redacted(settings)
         await database.migrate(self._engine())
         stored = await self.stored_settings()
         return redacted(with_stored(settings, stored) if stored else settings)

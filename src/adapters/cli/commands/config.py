@@ -59,8 +59,13 @@ async def _local_settings(options: GlobalOptions) -> Settings:
     existing database on top (a database that does not exist yet is not created)."""
     from adapters.cli.session import local_settings
     from adapters.container import build_container, stop
+    from adapters.operations.database import exists
+    from adapters.settings import redacted
 
-    container = build_container(local_settings(options))
+    settings = local_settings(options)
+    if not exists(settings.database.url):
+        return redacted(settings)
+    container = build_container(settings)
     try:
         operations: Operations = container.operations()
         return await operations.settings_with_stored()
