@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.clock import SystemClock
 from adapters.market_data.calendar import NyseCalendar
-from adapters.market_data.live_hours import adopt_live_session
 from adapters.market_data.readiness import missing_keys
 from adapters.market_data.resilient import CachePolicy, ResilientMarketData, RetryPolicy
 from adapters.market_data.simulated import SimulatedMarket
@@ -37,13 +36,11 @@ from adapters.operations.service import OperationsService
 from adapters.operations.views import ProviderFallback
 from adapters.persistence.database import create_engine
 from adapters.persistence.lease import SqlSchedulerLease
-from adapters.persistence.migrate import upgrade
 from adapters.persistence.unit_of_work import SqlUnitOfWorkFactory
 from adapters.scheduler.assembly import build_scheduler, discover_plugins
-from adapters.scheduler.jobs import JobFailedError
 from adapters.scheduler.notifiers import LogNotifier, WebhookNotifier
 from adapters.scheduler.scheduler import Scheduler
-from adapters.scheduler.token_watch import schwab_login_job, watch_schwab_login
+from adapters.scheduler.token_watch import schwab_login_job
 from adapters.settings import MarketDataSettings, SchedulerSettings, SchwabSettings, Settings
 from wheel_core.app.service import WheelService
 from wheel_core.ports import Notifier
@@ -107,6 +104,8 @@ def build_operations(container: Container) -> OperationsService:
         service=container.service,
         scheduler=container.scheduler,
         fallback=container.market_fallback,
+        calendar=container.calendar,
+        schwab_market=container.schwab_market,
         rewire=partial(apply_settings, container),
     )
 
@@ -214,33 +213,13 @@ def apply_settings(
 
 
 async def start(container: Container) -> AsyncEngine:
-    """Open the database (migrations run here), apply the stored run-time settings, and
-    make sure the default portfolio exists. A stored setting that no longer validates
-    stops the start with a ``SettingsError`` naming it; a stored provider that cannot
-    work does not (:func:`fall_back_from_stored_provider`)."""
-    engine: AsyncEngine = container.engine()
-    await upgrade(engine)
+    """Open the process's database and state (:meth:`OperationsService.open`: migrations,
+    the stored run-time settings, the default portfolio, the Schwab login's check); the
+    engine, for whoever closes it with :func:`stop`."""
     operations: OperationsService = container.operations()
-    await operations.apply_stored()
-    service: WheelService = container.service()
-    await service.ensure_default_portfolio()
-    if container.settings().market_data.provider == "schwab":
-        await warn_of_schwab_login(container)
-        await adopt_live_session(container.schwab_market(), container.calendar(), container.clock())
+    await operations.open()
+    engine: AsyncEngine = container.engine()
     return engine
-
-
-async def warn_of_schwab_login(container: Container) -> None:
-    """The login watch once at start (a server started on day 6 says so at once); the
-    scheduler's ``schwab_login_watch`` job repeats it hourly. Never stops the start."""
-    try:
-        summary = await watch_schwab_login(
-            container.settings(), container.clock().now(), container.service()
-        )
-    except JobFailedError as error:
-        log.warning("the Schwab login cannot be checked: %s", error)
-    else:
-        log.info("%s", summary)
 
 
 async def start_scheduler(container: Container) -> Scheduler:

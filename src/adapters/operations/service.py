@@ -14,10 +14,12 @@ import platform
 from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from adapters.market_data.calendar import NyseCalendar
+from adapters.market_data.live_hours import adopt_live_session
 from adapters.market_data.readiness import provider_problem
 from adapters.operations import database
 from adapters.operations.health import WatchedScheduler, health_of
@@ -34,6 +36,8 @@ from adapters.operations.views import (
     ProviderFallback,
     SystemInfo,
 )
+from adapters.scheduler.jobs import JobFailedError
+from adapters.scheduler.token_watch import watch_schwab_login
 from adapters.settings import Layer, Settings, SettingsError, merge, redacted
 from adapters.version import VERSION
 from wheel_core.ports import Clock, TradeQuery, UnitOfWorkFactory
@@ -63,6 +67,8 @@ class OperationsService:
         service: Callable[[], WheelService],
         scheduler: Callable[[], WatchedScheduler],
         fallback: Callable[[], ProviderFallback | None],
+        calendar: Callable[[], NyseCalendar],
+        schwab_market: Callable[[], Any],
         rewire: Rewire,
     ) -> None:
         self._settings = settings
@@ -73,7 +79,34 @@ class OperationsService:
         self._service = service
         self._scheduler = scheduler
         self._fallback = fallback
+        self._calendar = calendar
+        self._schwab_market = schwab_market
         self._rewire = rewire
+
+    # --- start -----------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """What a process does before it serves: migrate the database, apply the stored
+        run-time settings (:meth:`apply_stored`), make sure the default portfolio exists;
+        with Schwab, check its login once and take today's session from it."""
+        await database.migrate(self._engine())
+        await self.apply_stored()
+        await self._service().ensure_default_portfolio()
+        if self._settings().market_data.provider == "schwab":
+            await self._warn_of_schwab_login()
+            await adopt_live_session(self._schwab_market(), self._calendar(), self._clock())
+
+    async def _warn_of_schwab_login(self) -> None:
+        """The login watch once at start (a server started on day 6 says so at once); the
+        scheduler's ``schwab_login_watch`` job repeats it hourly. Never stops the start."""
+        try:
+            summary = await watch_schwab_login(
+                self._settings(), self._clock().now(), self._service()
+            )
+        except JobFailedError as error:
+            log.warning("the Schwab login cannot be checked: %s", error)
+        else:
+            log.info("%s", summary)
 
     # --- health and info -------------------------------------------------------------
 
