@@ -10,15 +10,15 @@ part in one line, before anything asks for it::
 The engine is created here but opened (migrated) and closed by whoever runs the
 process — the Litestar lifespan, the CLI — through :func:`start` and :func:`stop`.
 
-Only wiring lives here: what the system does to itself at run time (health, the
-database upgrade and legacy import, the stored run-time settings and the provider
-fallback at start) is the operations service's (``adapters/operations/``), built by
-``Container.operations``; :func:`apply_settings` is its hook back into the wiring.
+Only wiring lives here: what the system does to itself — opening at start (migrations,
+the stored run-time settings and the provider fallback, the default portfolio), health,
+info, the database upgrade and legacy import, run-time settings changes — is the
+operations service's (``adapters/operations/``), built by ``Container.operations``;
+:func:`apply_settings` is its hook back into the wiring.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -44,9 +44,6 @@ from adapters.scheduler.token_watch import schwab_login_job
 from adapters.settings import MarketDataSettings, SchedulerSettings, SchwabSettings, Settings
 from wheel_core.app.service import WheelService
 from wheel_core.ports import Notifier
-
-log = logging.getLogger(__name__)
-
 
 def cache_policy(settings: MarketDataSettings) -> CachePolicy:
     return CachePolicy(
