@@ -45,6 +45,7 @@ from adapters.settings import MarketDataSettings, SchedulerSettings, SchwabSetti
 from wheel_core.app.service import WheelService
 from wheel_core.ports import Notifier
 
+
 def cache_policy(settings: MarketDataSettings) -> CachePolicy:
     return CachePolicy(
         quote_ttl=timedelta(seconds=settings.quote_ttl),
