@@ -1,4 +1,4 @@
-"""``RemoteJobControl``: the CLI's :class:`~adapters.cli.scheduling.JobControl` over the
+"""``RemoteJobControl``: the scheduler's :class:`~adapters.scheduler.control.JobControl` over the
 API's ``/jobs`` and ``/plugins`` endpoints.
 
 Names are checked here with the rules the API applies to its path, so a name the API
@@ -17,16 +17,21 @@ import httpx
 import msgspec
 
 from adapters.cli.remote.client import Api
-from adapters.scheduler.history import JobRunQuery, JobRunView
-from adapters.scheduler.lease import LeaseView
-from adapters.scheduler.schedules import NAME_PATTERN
-from adapters.scheduler.views import JobView, PluginUpdate, PluginView
-from adapters.settings import JobOverride
+from adapters.scheduler.control import (
+    NAME_PATTERN,
+    JobOverride,
+    JobRunQuery,
+    JobRunView,
+    JobView,
+    LeaseView,
+    PluginUpdate,
+    PluginView,
+)
 from wheel_core.app.views import Page
 from wheel_core.domain.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from adapters.cli.scheduling import JobControl
+    from adapters.scheduler.control import JobControl
 
 MAX_PLUGIN_NAME = 200
 RUN_ANSWER_MARGIN = 30.0
