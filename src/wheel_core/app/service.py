@@ -19,7 +19,7 @@ that the service offers exactly the Protocol's methods.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from types import MethodType
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from wheel_core.app.bookkeeping import Bookkeeping
@@ -54,7 +54,7 @@ class _room(Generic[Room, P, R]):  # noqa: N801 - reads as a function where it i
         reader or ``inspect``); on a service, that method bound to the service's room."""
         if instance is None:
             return self._method
-        return partial(self._method, getattr(instance, self._attribute))
+        return MethodType(self._method, getattr(instance, self._attribute))
 
 
 class WheelService:
