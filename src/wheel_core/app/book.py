@@ -86,7 +86,7 @@ class Book(msgspec.Struct):
     def require(self, action: Action, *, active: bool = False, trade: Trade | None = None) -> None:
         """The state rule: the wheel may take ``action`` now; with ``active`` it is not
         archived, and with ``trade`` that trade is still open (the one an end or a roll
-        acts on). ``ConflictError`` or ``StateError`` otherwise."""
+        acts on). ``ConflictError`` otherwise (``InvalidTransitionError`` for the state)."""
         if active and not self.wheel.active:
             raise ConflictError(
                 f"the {self.wheel.symbol} wheel is archived; open a new wheel instead"

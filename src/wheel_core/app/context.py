@@ -3,17 +3,24 @@
 The use cases live in rooms that build on each other, each in its own module and
 each using only what lies below it (composition, never inheritance)::
 
-    service.py        WheelService: the facade callers construct; delegates to the rooms
-    monitoring.py     price refresh, risk alerts, watchlist, opportunity scans
-    reports.py        performance, P&L history, roll chains, CSV exports
+    service.py          WheelService: the facade callers construct; delegates to the rooms
+    facade.py           WheelFacade: the Protocol, the one list of use cases
+    monitoring.py       price refresh, risk alerts, watchlist, opportunity scans
+    reports.py          performance, P&L history, roll chains, CSV exports
+    positions.py        quotes and chains, where each wheel stands now, daily snapshots
     recommendations.py  strikes to sell next, for a wheel or a bare symbol
-    positions.py      quotes and chains, where each wheel stands now, daily snapshots
-    bookkeeping.py    wheels, shares and trades (writes)
-    portfolios.py     portfolios and their summaries
-    book.py           Book: one wheel's loaded history, and how a change applies to it
-    histories.py      the replayed Books kept between calls
-    lookups.py        finding stored things by id, name or symbol
-    context.py        AppContext (this module)
+    bookkeeping.py      wheels, shares and trades (writes)
+    portfolios.py       portfolios and their summaries
+    context.py          AppContext (this module)
+    lookups.py          finding stored things by id, name or symbol
+    histories.py        the replayed Books kept between calls
+    book.py             Book: one wheel's loaded history, and how a change applies to it
+    failures.py         what a batch says about the wheel or symbol it went on without
+    commands.py, views.py, config.py   the Structs the facade takes and answers, settings
+
+A module imports only modules listed below it (``tests/unit/test_app_layers.py``
+checks the layers): a room receives the context and the lower rooms it needs
+(``Reports(context, positions)``), and never declares a method for another to provide.
 
 :class:`AppContext` holds the unit-of-work factory, the clock, the market, the
 calendar, the notifier (and the delivery of alerts to it), the core settings and
