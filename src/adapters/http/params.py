@@ -8,7 +8,14 @@ from litestar.params import Parameter
 
 from wheel_core.domain.checks import MAX_ID, SYMBOL_PATTERN
 
-__all__ = ["MAX_ID", "Id", "TickerPath", "ticker_of"]
+__all__ = [
+    "MAX_ID",
+    "Id",
+    "IncludeArchived",
+    "PortfolioName",
+    "TickerPath",
+    "ticker_of",
+]
 
 Id = Annotated[int, Parameter(ge=1, le=MAX_ID)]
 
@@ -29,3 +36,16 @@ def ticker_of(path: str) -> str:
     class-share ticker holds a slash of its own (``BRK/B``), and the server decodes
     ``%2F`` before it routes, so no encoding could keep it in one segment."""
     return path.removeprefix("/")
+
+
+PortfolioName = Annotated[
+    str | None,
+    Parameter(description="The portfolio's name; the default portfolio when absent."),
+]
+"""How the by-symbol reads name a portfolio, as the CLI's ``--portfolio`` does. Not
+bounded: a name that names nothing is the core's 404, as in direct mode."""
+
+IncludeArchived = Annotated[
+    bool,
+    Parameter(description="With no active wheel on the symbol, answer its latest archived wheel."),
+]

@@ -13,6 +13,7 @@ from adapters.http.api_controller import ApiController
 from adapters.http.filters import SNAPSHOT_FILTERS
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
 from adapters.http.params import MAX_ID
+from adapters.wire import SNAPSHOTS, SNAPSHOTS_LATEST
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import Page, SnapshotRun
 from wheel_core.domain.entities import Snapshot
@@ -20,10 +21,10 @@ from wheel_core.ports import SnapshotQuery
 
 
 class SnapshotController(ApiController):
-    path = "/snapshots"
+    path = "/"
     tags = ["snapshots"]
 
-    @get("/", dependencies=SNAPSHOT_FILTERS)
+    @get(SNAPSHOTS, dependencies=SNAPSHOT_FILTERS)
     async def list_snapshots(
         self,
         service: WheelService,
@@ -36,7 +37,7 @@ class SnapshotController(ApiController):
             msgspec.structs.replace(snapshot_filters, offset=offset, limit=limit)
         )
 
-    @get("/latest")
+    @get(SNAPSHOTS_LATEST)
     async def latest_snapshots(
         self,
         service: WheelService,
@@ -48,7 +49,7 @@ class SnapshotController(ApiController):
         """The most recent snapshot of each wheel, by symbol."""
         return await service.latest_snapshots(portfolio_id=portfolio_id)
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post(SNAPSHOTS, status_code=HTTP_201_CREATED)
     async def take_snapshot(
         self,
         service: WheelService,

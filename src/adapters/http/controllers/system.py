@@ -43,6 +43,7 @@ from adapters.settings import (
     with_stored,
 )
 from adapters.version import VERSION
+from adapters.wire import HEALTH, SYSTEM_CONFIG, SYSTEM_CONFIG_VALIDATE, SYSTEM_INFO
 from wheel_core.domain.errors import StorageError
 
 Status = Literal["ok", "degraded", "down"]
@@ -183,7 +184,7 @@ class SystemController(ApiController):
     path = "/"
     tags = ["system"]
 
-    @get("/health", status_code=HTTP_200_OK)
+    @get(HEALTH, status_code=HTTP_200_OK)
     async def health(self, state: State) -> Health:
         """Database, market data and scheduler; 503 when the database is down, as
         problem+json like every error, with the same report in its ``health`` member."""
@@ -222,7 +223,7 @@ class SystemController(ApiController):
             raise ServiceDownError(detail, code="database_down", health=body)
         return body
 
-    @get("/system/info")
+    @get(SYSTEM_INFO)
     async def info(self, state: State) -> SystemInfo:
         """Version, uptime, database location, size and row counts, market-data provider."""
         container = container_of(state)
@@ -244,12 +245,12 @@ class SystemController(ApiController):
             simulated_market=settings.market_data.provider == "simulated",
         )
 
-    @get("/system/config")
+    @get(SYSTEM_CONFIG)
     async def get_config(self, state: State) -> Settings:
         """The effective settings, secrets shown as ``***``."""
         return redacted(container_of(state).settings())
 
-    @patch("/system/config")
+    @patch(SYSTEM_CONFIG)
     async def update_config(self, state: State, data: ConfigPatch) -> ConfigChange:
         """Change run-time settings (core, market_data, calendar): validated, saved in the
         database, applied at once and kept across restarts. Body: the sections and keys
@@ -260,7 +261,7 @@ class SystemController(ApiController):
         apply_settings(container, updated)
         return ConfigChange(settings=redacted(updated), shadowed_by_environment=shadowed_keys(data))
 
-    @post("/system/config/validate", status_code=HTTP_200_OK)
+    @post(SYSTEM_CONFIG_VALIDATE, status_code=HTTP_200_OK)
     async def validate_config(self, state: State, data: dict[str, Any]) -> ConfigCheck:
         """Would this change be accepted? Nothing is saved."""
         try:
