@@ -2,8 +2,13 @@
 
 Direct mode builds the container from the settings (config file < environment <
 ``--db``), runs the migrations and hands out :class:`WheelService`; remote mode hands
-out :class:`RemoteWheelService` over httpx. Both are a :class:`WheelFacade`, so a
-command cannot tell them apart — which is what makes their output identical.
+out :class:`RemoteWheelService` over httpx. A command that only reads (``status``,
+``list``, ``history``, ``performance`` …) opens direct mode with ``reads_only``: on a
+database whose schema is current it starts without a single write transaction (no
+migration run, no default portfolio made, stored settings read in a deferred
+transaction); a database that needs migrating is started as for any command.
+Both are a :class:`WheelFacade`, so a command cannot tell them apart — which is what
+makes their output identical.
 There is no fallback from one to the other: a server that cannot be reached is an
 error, never a silent switch to a local file the user did not mean to write.
 """
@@ -17,6 +22,7 @@ from typing import TYPE_CHECKING
 from adapters.cli.options import GlobalOptions
 
 if TYPE_CHECKING:
+    from adapters.container import Container
     from adapters.settings import Settings
     from wheel_core.app.facade import WheelFacade
 
@@ -30,26 +36,71 @@ def local_settings(options: GlobalOptions) -> Settings:
 
 
 @asynccontextmanager
-async def open_facade(options: GlobalOptions) -> AsyncIterator[WheelFacade]:
+async def open_facade(
+    options: GlobalOptions, *, reads_only: bool = False
+) -> AsyncIterator[WheelFacade]:
+    """The facade of the mode ``options`` choose; ``reads_only`` promises the command
+    writes nothing, so direct mode may open the database without writing (see above)."""
     if options.remote:
         async with _remote(options) as facade:
             yield facade
     else:
-        async with _direct(options) as facade:
+        async with _direct(options, reads_only=reads_only) as facade:
             yield facade
 
 
 @asynccontextmanager
-async def _direct(options: GlobalOptions) -> AsyncIterator[WheelFacade]:
+async def _direct(options: GlobalOptions, *, reads_only: bool) -> AsyncIterator[WheelFacade]:
     from adapters.container import build_container, start, stop
 
     container = build_container(local_settings(options))
-    await start(container)
+    if not (reads_only and await _start_to_read(container)):
+        await start(container)
     try:
         facade: WheelFacade = container.service()
         yield facade
     finally:
         await stop(container)
+
+
+async def _start_to_read(container: Container) -> bool:
+    """What :func:`~adapters.container.start` does, without a write transaction: the
+    schema is checked (not upgraded) and the stored settings are read in a deferred
+    transaction; the default portfolio is not ensured (the first migration made it and
+    the core never deletes it). ``False``, having done nothing, when the schema is not
+    current: then the caller starts as usual, migrations and all."""
+    import msgspec
+
+    from adapters.container import (
+        apply_settings,
+        fall_back_from_stored_provider,
+        warn_of_schwab_login,
+    )
+    from adapters.market_data.live_hours import adopt_live_session
+    from adapters.persistence.database import READ_ONLY
+    from adapters.persistence.migrate import current_revision, head_revision
+    from adapters.settings import STORED_KEY, SettingsError, with_stored
+
+    engine = container.engine()
+    if await current_revision(engine.execution_options(**{READ_ONLY: True})) != head_revision():
+        return False
+    async with container.unit_of_work()(read_only=True) as uow:
+        raw = await uow.settings.get(STORED_KEY)
+    if raw is not None:
+        try:
+            stored = msgspec.json.decode(raw)
+        except msgspec.DecodeError:
+            raise SettingsError(f"stored settings ({STORED_KEY}) are not valid JSON") from None
+        if not isinstance(stored, dict):
+            raise SettingsError(f"stored settings ({STORED_KEY}) must be a mapping of sections")
+        if stored:
+            operator = container.settings()
+            apply_settings(container, with_stored(operator, stored))
+            fall_back_from_stored_provider(container, operator)
+    if container.settings().market_data.provider == "schwab":
+        await warn_of_schwab_login(container)
+        await adopt_live_session(container.schwab_market(), container.calendar(), container.clock())
+    return True
 
 
 @asynccontextmanager
