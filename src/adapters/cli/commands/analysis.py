@@ -10,7 +10,8 @@ from adapters.cli.addressing import portfolio_to_read, wheel_by_symbol
 from adapters.cli.options import Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import refuse_usage, run_with
-from adapters.cli.tables import performance_view, recommendation_view, recommendations_view
+from adapters.cli.tables.performance import performance_view
+from adapters.cli.tables.recommendations import recommendation_view, recommendations_view
 from wheel_core.app.facade import WheelFacade
 from wheel_core.app.views import WheelRecommendation
 from wheel_core.domain.enums import WheelState

@@ -11,7 +11,7 @@ from adapters.cli.arguments import Money, build
 from adapters.cli.options import Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import run_with
-from adapters.cli.tables import portfolio_line, portfolios_table, summary_table
+from adapters.cli.tables.portfolios import portfolio_line, portfolios_table, summary_table
 from wheel_core.app.commands import CreatePortfolio
 from wheel_core.app.facade import WheelFacade
 from wheel_core.app.views import Page, PortfolioSummary

@@ -11,7 +11,7 @@ from adapters.cli.addressing import current_portfolio, portfolio_to_read
 from adapters.cli.options import Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import run_with
-from adapters.cli.tables import snapshot_run_view, snapshots_table
+from adapters.cli.tables.snapshots import snapshot_run_view, snapshots_table
 from wheel_core.app.facade import WheelFacade
 from wheel_core.app.views import Page, SnapshotRun
 from wheel_core.domain.entities import Snapshot

@@ -18,14 +18,8 @@ from adapters.cli.arguments import Money, build
 from adapters.cli.options import Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import refuse_usage, run_with
-from adapters.cli.tables import (
-    history_view,
-    position_view,
-    positions_table,
-    prices_table,
-    wheel_line,
-    wheels_view,
-)
+from adapters.cli.tables.positions import position_view, positions_table, prices_table
+from adapters.cli.tables.wheels import history_view, wheel_line, wheels_view
 from wheel_core.app.commands import ImportShares, OpenWheel, SellShares, UpdateWheel
 from wheel_core.app.facade import WheelFacade
 from wheel_core.app.views import (
