@@ -7,13 +7,18 @@ from typing import Annotated
 from litestar.params import Parameter
 
 from wheel_core.domain.checks import MAX_ID, SYMBOL_PATTERN
+from wheel_core.domain.enums import OptionType
 
 __all__ = [
     "MAX_ID",
     "Id",
     "IncludeArchived",
+    "OptionTypeFilter",
+    "PortfolioFilter",
     "PortfolioName",
+    "SymbolFilter",
     "TickerPath",
+    "WheelFilter",
     "ticker_of",
 ]
 
@@ -49,3 +54,23 @@ IncludeArchived = Annotated[
     bool,
     Parameter(description="With no active wheel on the symbol, answer its latest archived wheel."),
 ]
+
+
+PortfolioFilter = Annotated[
+    int | None,
+    Parameter(ge=1, le=MAX_ID, description="Only what belongs to this portfolio's wheels."),
+]
+"""The ``portfolio_id`` query filter every list and report takes (absent: every portfolio)."""
+
+WheelFilter = Annotated[
+    int | None, Parameter(ge=1, le=MAX_ID, description="Only what belongs to this wheel.")
+]
+"""The ``wheel_id`` query filter."""
+
+SymbolFilter = Annotated[
+    str | None, Parameter(pattern=SYMBOL_PATTERN, description="Only what is on this symbol.")
+]
+"""The ``symbol`` query filter."""
+
+OptionTypeFilter = Annotated[OptionType | None, Parameter(description="Only puts or only calls.")]
+"""The ``option_type`` query filter."""

@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.api_controller import ApiController
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
-from adapters.http.params import MAX_ID, Id
+from adapters.http.params import Id, WheelFilter
 from adapters.wire import ALERT, ALERT_ACKNOWLEDGE, ALERTS, ALERTS_SCAN
 from wheel_core.app.commands import RaiseAlert
 from wheel_core.app.service import WheelService
@@ -40,9 +40,7 @@ class AlertController(ApiController):
                 description="Only alerts of this kind: itm, risk, expiry, or a plugin's kind.",
             ),
         ] = None,
-        wheel_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this wheel's alerts.")
-        ] = None,
+        wheel_id: WheelFilter = None,
         min_level: Annotated[
             RiskLevel | None,
             Parameter(description="Only alerts at this level or above."),

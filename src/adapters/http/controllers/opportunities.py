@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.api_controller import ApiController
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
-from adapters.http.params import Id
+from adapters.http.params import Id, OptionTypeFilter, SymbolFilter
 from adapters.wire import (
     OPPORTUNITIES,
     OPPORTUNITIES_READ_ALL,
@@ -20,9 +20,8 @@ from adapters.wire import (
 )
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import Page
-from wheel_core.domain.checks import SYMBOL_PATTERN
 from wheel_core.domain.entities import Opportunity
-from wheel_core.domain.enums import OpportunitySource, OptionType
+from wheel_core.domain.enums import OpportunitySource
 from wheel_core.ports import OpportunityQuery
 
 
@@ -47,17 +46,12 @@ class OpportunityController(ApiController):
         unread: Annotated[
             bool, Parameter(description="true: only the opportunities not read yet.")
         ] = False,
-        symbol: Annotated[
-            str | None,
-            Parameter(pattern=SYMBOL_PATTERN, description="Only opportunities on this symbol."),
-        ] = None,
+        symbol: SymbolFilter = None,
         source: Annotated[
             OpportunitySource | None,
             Parameter(description="Only those found for an idle wheel, or on the watchlist."),
         ] = None,
-        option_type: Annotated[
-            OptionType | None, Parameter(description="Only puts or only calls.")
-        ] = None,
+        option_type: OptionTypeFilter = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> Page[Opportunity]:

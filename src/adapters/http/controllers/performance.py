@@ -14,7 +14,7 @@ from litestar.response import Stream
 
 from adapters.http.api_controller import ApiController
 from adapters.http.filters import SNAPSHOT_FILTERS, TRADE_FILTERS
-from adapters.http.params import MAX_ID, Id
+from adapters.http.params import Id, PortfolioFilter
 from adapters.wire import (
     EXPORT_PERFORMANCE_CSV,
     EXPORT_TRADES_CSV,
@@ -89,9 +89,7 @@ class PerformanceController(ApiController):
         self,
         service: WheelService,
         period: PeriodParam = Period.ALL,
-        portfolio_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this portfolio's wheels.")
-        ] = None,
+        portfolio_id: PortfolioFilter = None,
     ) -> SymbolsReport:
         """Performance per symbol and the best and worst symbols by realized P&L."""
         report = await service.performance(period, portfolio_id=portfolio_id)
@@ -122,9 +120,7 @@ class PerformanceController(ApiController):
         self,
         service: WheelService,
         period: PeriodParam = Period.ALL,
-        portfolio_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this portfolio's wheels.")
-        ] = None,
+        portfolio_id: PortfolioFilter = None,
     ) -> Stream:
         """Performance per symbol and in total as a CSV file, streamed."""
         lines = await service.export_performance_csv(period, portfolio_id=portfolio_id)

@@ -9,7 +9,7 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.api_controller import ApiController
-from adapters.http.params import MAX_ID, Id, PortfolioName, TickerPath, ticker_of
+from adapters.http.params import Id, PortfolioFilter, PortfolioName, TickerPath, ticker_of
 from adapters.wire import (
     PORTFOLIO_POSITIONS,
     POSITION_BY_SYMBOL,
@@ -31,10 +31,7 @@ class PositionController(ApiController):
     async def list_positions(
         self,
         service: WheelService,
-        portfolio_id: Annotated[
-            int | None,
-            Parameter(ge=1, le=MAX_ID, description="Only positions of this portfolio's wheels."),
-        ] = None,
+        portfolio_id: PortfolioFilter = None,
     ) -> PositionsReport:
         """Every active wheel's live position; wheels whose market data failed are listed
         under ``failures``."""
@@ -51,10 +48,7 @@ class PositionController(ApiController):
                 "(ITM)."
             ),
         ] = RiskLevel.MEDIUM,
-        portfolio_id: Annotated[
-            int | None,
-            Parameter(ge=1, le=MAX_ID, description="Only positions of this portfolio's wheels."),
-        ] = None,
+        portfolio_id: PortfolioFilter = None,
     ) -> PositionsReport:
         """Open options at ``min_risk`` or above (default medium), with the wheels that failed."""
         return await service.positions(portfolio_id=portfolio_id, min_risk=min_risk)

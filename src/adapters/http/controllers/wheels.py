@@ -11,7 +11,15 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from adapters.http.api_controller import ApiController
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset, page_of
-from adapters.http.params import MAX_ID, Id, IncludeArchived, PortfolioName, TickerPath, ticker_of
+from adapters.http.params import (
+    Id,
+    IncludeArchived,
+    PortfolioFilter,
+    PortfolioName,
+    SymbolFilter,
+    TickerPath,
+    ticker_of,
+)
 from adapters.wire import (
     PORTFOLIO_WHEELS,
     WHEEL,
@@ -27,7 +35,6 @@ from adapters.wire import (
 from wheel_core.app.commands import ImportShares, OpenWheel, SellShares, UpdateWheel
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import Page, TradeView, WheelHistory, WheelView
-from wheel_core.domain.checks import SYMBOL_PATTERN
 from wheel_core.domain.enums import WheelState
 from wheel_core.domain.errors import ValidationError
 from wheel_core.performance import ChainPnl
@@ -73,13 +80,8 @@ class WheelController(ApiController):
     async def list_wheels(
         self,
         service: WheelService,
-        portfolio_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only wheels of this portfolio.")
-        ] = None,
-        symbol: Annotated[
-            str | None,
-            Parameter(pattern=SYMBOL_PATTERN, description="Only wheels on this symbol."),
-        ] = None,
+        portfolio_id: PortfolioFilter = None,
+        symbol: SymbolFilter = None,
         status: WheelStatus = "active",
         cycle_state: Annotated[
             WheelState | None,
