@@ -220,6 +220,13 @@ async def start(container: Container) -> AsyncEngine:
     return engine
 
 
+async def start_to_read(container: Container) -> bool:
+    """:func:`start` without a write transaction, for a process that only reads
+    (:meth:`OperationsService.open_to_read`); ``False`` when the schema needs migrating."""
+    operations: OperationsService = container.operations()
+    return await operations.open_to_read()
+
+
 async def start_scheduler(container: Container) -> Scheduler:
     """After :func:`start`: run the background jobs in this process when
     ``server.scheduler`` is on; otherwise only load their settings, so jobs can be

@@ -19,14 +19,7 @@ from adapters.cli.options import GlobalOptions
 from adapters.cli.runner import run
 
 if TYPE_CHECKING:
-    from adapters.scheduler.control import JobControl as JobControl
-    from adapters.scheduler.control import LocalJobControl
-else:
-    # Temporary stand-in: ``commands/jobs.py`` and ``commands/plugins.py`` import
-    # ``JobControl`` from here at run time, for annotations only. Importing the
-    # scheduler's Protocol for real would load APScheduler on every ``--help``; once they
-    # import it from ``adapters.scheduler.control`` under ``TYPE_CHECKING``, this goes.
-    JobControl = object
+    from adapters.scheduler.control import JobControl, LocalJobControl
 
 T = TypeVar("T")
 

@@ -32,8 +32,7 @@ from adapters.http.problems import EXCEPTION_HANDLERS, html_not_found_as_problem
 from adapters.http.request_guard import RequestGuard
 from adapters.http.responses import ExactJsonRequest, ExactJsonResponse
 from adapters.version import VERSION
-
-API_PREFIX = "/api/v1"
+from adapters.wire import API_PREFIX
 
 
 def create_app(container: Container, *, manage_database: bool = True) -> Litestar:

@@ -53,6 +53,16 @@ async def migrate(engine: AsyncEngine) -> None:
     await upgrade(engine)
 
 
+async def is_current(engine: AsyncEngine) -> bool:
+    """Whether the schema is at the current revision, asked on a read-only connection
+    (so a command that only reads can open the database without a write transaction)."""
+    from adapters.persistence.database import READ_ONLY
+    from adapters.persistence.migrate import current_revision, head_revision
+
+    reading = engine.execution_options(**{READ_ONLY: True})
+    return await current_revision(reading) == head_revision()
+
+
 async def upgrade(engine: AsyncEngine) -> DatabaseUpgrade:
     from adapters.persistence.migrate import current_revision
 

@@ -92,6 +92,21 @@ class OperationsService:
         await database.migrate(self._engine())
         await self.apply_stored()
         await self._service().ensure_default_portfolio()
+        await self._open_market()
+
+    async def open_to_read(self) -> bool:
+        """:meth:`open` for a process that will only read (a CLI ``status``): without a
+        single write transaction — the schema is checked, not upgraded, and the default
+        portfolio is not ensured (the first migration made it; the core never deletes
+        it). ``False``, having done nothing, when the schema is not current: the caller
+        then opens as usual, migrations and all."""
+        if not await database.is_current(self._engine()):
+            return False
+        await self.apply_stored()
+        await self._open_market()
+        return True
+
+    async def _open_market(self) -> None:
         if self._settings().market_data.provider == "schwab":
             await self._warn_of_schwab_login()
             await adopt_live_session(self._schwab_market(), self._calendar(), self._clock())

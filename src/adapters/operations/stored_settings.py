@@ -40,8 +40,9 @@ class StoredSettings:
         self._unit_of_work = unit_of_work
 
     async def read(self) -> Layer:
-        """The run-time changes saved by ``PATCH /system/config`` (empty when none)."""
-        async with self._unit_of_work() as uow:
+        """The run-time changes saved by ``PATCH /system/config`` (empty when none); read
+        in a deferred transaction, so reading them never waits for or blocks a writer."""
+        async with self._unit_of_work(read_only=True) as uow:
             raw = await uow.settings.get(STORED_KEY)
         if raw is None:
             return {}

@@ -479,4 +479,4 @@ def _before(holdings: Holdings, at: datetime) -> Holdings:
     return msgspec.structs.replace(holdings, last_event_at=min(holdings.last_event_at or at, at))
 
 
-__all__ = ["Bookkeeping", "ticker_query"]
+__all__ = ["Bookkeeping"]

@@ -27,6 +27,7 @@ from adapters.scheduler.control import (
     LocalJobControl,
     RunStatus,
 )
+from adapters.wire import JOB, JOB_RUN, JOB_RUNS, JOBS
 from wheel_core.app.views import Page
 
 JobName = Annotated[
@@ -50,17 +51,17 @@ Jobs = Annotated[LocalJobControl, Dependency(skip_validation=True)]
 
 
 class JobController(ApiController):
-    path = "/jobs"
+    path = "/"
     tags = ["jobs"]
     dependencies = SCHEDULER
 
-    @get("/")
+    @get(JOBS)
     async def list_jobs(self, scheduler: Jobs) -> list[JobView]:
         """Every job — the core ones and one per loaded plugin — with its effective
         schedule, next run and last run."""
         return await scheduler.list_jobs()
 
-    @get("/runs")
+    @get(JOB_RUNS)
     async def list_runs(
         self,
         scheduler: Jobs,
@@ -87,19 +88,19 @@ class JobController(ApiController):
             )
         )
 
-    @get("/{name:str}")
+    @get(JOB)
     async def get_job(self, scheduler: Jobs, name: JobName) -> JobView:
         """One job; 404 when no job has that name."""
         return await scheduler.get_job(name)
 
-    @patch("/{name:str}")
+    @patch(JOB)
     async def update_job(self, scheduler: Jobs, name: JobName, data: JobOverride) -> JobView:
         """Change a job's schedule; stored, and applied at once by the running scheduler.
         Give ``interval_minutes`` or ``cron`` (either replaces the other); for a plugin's
         job, ``enabled`` is the plugin's enable flag."""
         return await scheduler.update_job(name, data)
 
-    @post("/{name:str}/run", status_code=HTTP_200_OK)
+    @post(JOB_RUN, status_code=HTTP_200_OK)
     async def run_job(self, scheduler: Jobs, name: JobName) -> JobRunView:
         """Run the job now, whatever its schedule or the market hours, and answer the
         recorded run (trigger ``manual``); 409 while the job is running."""

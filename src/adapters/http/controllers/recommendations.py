@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.api_controller import ApiController
 from adapters.http.params import Id
+from adapters.wire import RECOMMENDATIONS_BATCH, WHEEL_RECOMMENDATIONS
 from wheel_core.app import commands
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import WheelRecommendation
@@ -31,7 +32,7 @@ class RecommendationController(ApiController):
     path = "/"
     tags = ["recommendations"]
 
-    @get("/wheels/{wheel_id:int}/recommendations")
+    @get(WHEEL_RECOMMENDATIONS)
     async def recommend_for_wheel(
         self,
         service: WheelService,
@@ -54,7 +55,7 @@ class RecommendationController(ApiController):
             wheel_id, allow_below_cost_basis=allow_below_cost_basis, max_dte=max_dte
         )
 
-    @post("/recommendations/batch", status_code=HTTP_200_OK)
+    @post(RECOMMENDATIONS_BATCH, status_code=HTTP_200_OK)
     async def recommend_batch(
         self, service: WheelService, data: BatchRecommendations
     ) -> list[WheelRecommendation]:

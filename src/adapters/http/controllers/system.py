@@ -22,6 +22,7 @@ from adapters.http.problems import ServiceDownError
 from adapters.operations import ConfigChange, Health, Operations, SystemInfo
 from adapters.operations.stored_settings import RUNTIME_SECTIONS
 from adapters.settings import Settings, SettingsError
+from adapters.wire import HEALTH, SYSTEM_CONFIG, SYSTEM_CONFIG_VALIDATE, SYSTEM_INFO
 
 ConfigPatch = Annotated[
     dict[str, Any],
@@ -54,7 +55,7 @@ class SystemController(ApiController):
     path = "/"
     tags = ["system"]
 
-    @get("/health", status_code=HTTP_200_OK)
+    @get(HEALTH, status_code=HTTP_200_OK)
     async def health(self, state: State) -> Health:
         """Database, market data and scheduler; 503 when the database is down, as
         problem+json like every error, with the same report in its ``health`` member."""
@@ -64,25 +65,25 @@ class SystemController(ApiController):
             raise ServiceDownError(detail, code="database_down", health=body)
         return body
 
-    @get("/system/info")
+    @get(SYSTEM_INFO)
     async def info(self, state: State) -> SystemInfo:
         """Version, uptime, database location, size and row counts, market-data provider."""
         uptime = round(time.monotonic() - state.started_at, 3)
         return await operations_of(state).info(uptime_seconds=uptime)
 
-    @get("/system/config")
+    @get(SYSTEM_CONFIG)
     async def get_config(self, state: State) -> Settings:
         """The effective settings, secrets shown as ``***``."""
         return operations_of(state).settings()
 
-    @patch("/system/config")
+    @patch(SYSTEM_CONFIG)
     async def update_config(self, state: State, data: ConfigPatch) -> ConfigChange:
         """Change run-time settings (core, market_data, calendar): validated, saved in the
         database, applied at once and kept across restarts. Body: the sections and keys
         to change, e.g. ``{"core": {"risk": {"medium_within_pct": 4}}}``."""
         return await operations_of(state).change_settings(data)
 
-    @post("/system/config/validate", status_code=HTTP_200_OK)
+    @post(SYSTEM_CONFIG_VALIDATE, status_code=HTTP_200_OK)
     async def validate_config(self, state: State, data: dict[str, Any]) -> ConfigCheck:
         """Would this change be accepted? Nothing is saved."""
         try:

@@ -12,6 +12,15 @@ from adapters.http.filters import TRADE_FILTERS
 from adapters.http.openapi_schema import OptionalBodyOperation
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
 from adapters.http.params import Id
+from adapters.wire import (
+    TRADE,
+    TRADE_ASSIGN,
+    TRADE_CLOSE,
+    TRADE_EXPIRE,
+    TRADE_ROLL,
+    TRADES,
+    WHEEL_TRADES,
+)
 from wheel_core.app.commands import (
     AssignTrade,
     CloseTrade,
@@ -29,14 +38,14 @@ class TradeController(ApiController):
     path = "/"
     tags = ["trades"]
 
-    @post("/wheels/{wheel_id:int}/trades", status_code=HTTP_201_CREATED)
+    @post(WHEEL_TRADES, status_code=HTTP_201_CREATED)
     async def record_trade(
         self, service: WheelService, wheel_id: Id, data: RecordTrade
     ) -> TradeView:
         """Sell a put on an idle wheel or a covered call on one holding shares (409 otherwise)."""
         return await service.record_trade(wheel_id, data)
 
-    @get("/wheels/{wheel_id:int}/trades")
+    @get(WHEEL_TRADES)
     async def list_wheel_trades(
         self,
         service: WheelService,
@@ -48,7 +57,7 @@ class TradeController(ApiController):
         await service.get_wheel(wheel_id)
         return await service.list_trades(TradeQuery(wheel_id=wheel_id, offset=offset, limit=limit))
 
-    @get("/trades", dependencies=TRADE_FILTERS)
+    @get(TRADES, dependencies=TRADE_FILTERS)
     async def list_trades(
         self,
         service: WheelService,
@@ -61,42 +70,42 @@ class TradeController(ApiController):
             msgspec.structs.replace(trade_filters, offset=offset, limit=limit)
         )
 
-    @get("/trades/{trade_id:int}")
+    @get(TRADE)
     async def get_trade(self, service: WheelService, trade_id: Id) -> TradeView:
         """One trade with its outcome, its P&L once closed and its roll chain."""
         return await service.get_trade(trade_id)
 
-    @patch("/trades/{trade_id:int}")
+    @patch(TRADE)
     async def correct_trade(
         self, service: WheelService, trade_id: Id, data: CorrectTrade
     ) -> TradeView:
         """Fix what was typed; refused (409) if the wheel's corrected history would not replay."""
         return await service.correct_trade(trade_id, data)
 
-    @delete("/trades/{trade_id:int}", status_code=HTTP_204_NO_CONTENT)
+    @delete(TRADE, status_code=HTTP_204_NO_CONTENT)
     async def delete_trade(self, service: WheelService, trade_id: Id) -> None:
         """Remove a trade recorded by mistake; refused (409) where the history would break."""
         await service.delete_trade(trade_id)
 
-    @post("/trades/{trade_id:int}/expire", status_code=HTTP_200_OK)
+    @post(TRADE_EXPIRE, status_code=HTTP_200_OK)
     async def expire_trade(
         self, service: WheelService, trade_id: Id, data: ExpireTrade
     ) -> TradeView:
         """Record the expiry: the price at expiry decides worthless, assigned or called away."""
         return await service.expire_trade(trade_id, data)
 
-    @post("/trades/{trade_id:int}/close", status_code=HTTP_200_OK)
+    @post(TRADE_CLOSE, status_code=HTTP_200_OK)
     async def close_trade(self, service: WheelService, trade_id: Id, data: CloseTrade) -> TradeView:
         """Buy the open option back before expiry; its P&L is premium − buy-back − fees."""
         return await service.close_trade(trade_id, data)
 
-    @post("/trades/{trade_id:int}/roll", status_code=HTTP_201_CREATED)
+    @post(TRADE_ROLL, status_code=HTTP_201_CREATED)
     async def roll_trade(self, service: WheelService, trade_id: Id, data: RollTrade) -> TradeView:
         """Buy the open option back and sell its replacement in one step; returns the new leg."""
         return await service.roll_trade(trade_id, data)
 
     @post(
-        "/trades/{trade_id:int}/assign",
+        TRADE_ASSIGN,
         status_code=HTTP_200_OK,
         operation_class=OptionalBodyOperation,
     )
