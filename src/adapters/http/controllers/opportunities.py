@@ -10,6 +10,7 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.api_controller import ApiController
+from adapters.http.dependencies import Facade
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
 from adapters.http.params import Id, OptionTypeFilter, SymbolFilter
 from adapters.wire import (
@@ -18,7 +19,6 @@ from adapters.wire import (
     OPPORTUNITIES_UNREAD_COUNT,
     OPPORTUNITY_READ,
 )
-from wheel_core.app.service import WheelService
 from wheel_core.app.views import Page
 from wheel_core.domain.entities import Opportunity
 from wheel_core.domain.enums import OpportunitySource
@@ -42,7 +42,7 @@ class OpportunityController(ApiController):
     @get(OPPORTUNITIES)
     async def list_opportunities(
         self,
-        service: WheelService,
+        service: Facade,
         unread: Annotated[
             bool, Parameter(description="true: only the opportunities not read yet.")
         ] = False,
@@ -68,16 +68,16 @@ class OpportunityController(ApiController):
         )
 
     @get(OPPORTUNITIES_UNREAD_COUNT)
-    async def unread_count(self, service: WheelService) -> UnreadCount:
+    async def unread_count(self, service: Facade) -> UnreadCount:
         """How many opportunities are not read yet."""
         return UnreadCount(unread=await service.unread_opportunities())
 
     @post(OPPORTUNITIES_READ_ALL, status_code=HTTP_200_OK)
-    async def mark_all_read(self, service: WheelService) -> MarkedRead:
+    async def mark_all_read(self, service: Facade) -> MarkedRead:
         """Mark every opportunity read; how many were unread."""
         return MarkedRead(marked=await service.mark_all_opportunities_read())
 
     @post(OPPORTUNITY_READ, status_code=HTTP_200_OK)
-    async def mark_read(self, service: WheelService, opportunity_id: Id) -> Opportunity:
+    async def mark_read(self, service: Facade, opportunity_id: Id) -> Opportunity:
         """Mark one opportunity read; marking it again keeps the first time."""
         return await service.mark_opportunity_read(opportunity_id)

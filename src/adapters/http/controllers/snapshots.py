@@ -7,11 +7,11 @@ from litestar import get, post
 from litestar.status_codes import HTTP_201_CREATED
 
 from adapters.http.api_controller import ApiController
+from adapters.http.dependencies import Facade
 from adapters.http.filters import SNAPSHOT_FILTERS
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
 from adapters.http.params import PortfolioFilter
 from adapters.wire import SNAPSHOTS, SNAPSHOTS_LATEST
-from wheel_core.app.service import WheelService
 from wheel_core.app.views import Page, SnapshotRun
 from wheel_core.domain.entities import Snapshot
 from wheel_core.ports import SnapshotQuery
@@ -24,7 +24,7 @@ class SnapshotController(ApiController):
     @get(SNAPSHOTS, dependencies=SNAPSHOT_FILTERS)
     async def list_snapshots(
         self,
-        service: WheelService,
+        service: Facade,
         snapshot_filters: SnapshotQuery,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
@@ -37,7 +37,7 @@ class SnapshotController(ApiController):
     @get(SNAPSHOTS_LATEST)
     async def latest_snapshots(
         self,
-        service: WheelService,
+        service: Facade,
         portfolio_id: PortfolioFilter = None,
     ) -> list[Snapshot]:
         """The most recent snapshot of each wheel, by symbol."""
@@ -46,7 +46,7 @@ class SnapshotController(ApiController):
     @post(SNAPSHOTS, status_code=HTTP_201_CREATED)
     async def take_snapshot(
         self,
-        service: WheelService,
+        service: Facade,
         portfolio_id: PortfolioFilter = None,
     ) -> SnapshotRun:
         """Record every active wheel's position for today; run again the same day, it

@@ -10,6 +10,7 @@ from litestar.params import Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from adapters.http.api_controller import ApiController
+from adapters.http.dependencies import Facade
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset, page_of
 from adapters.http.params import (
     Id,
@@ -33,7 +34,6 @@ from adapters.wire import (
     WHEELS,
 )
 from wheel_core.app.commands import ImportShares, OpenWheel, SellShares, UpdateWheel
-from wheel_core.app.service import WheelService
 from wheel_core.app.views import Page, TradeView, WheelHistory, WheelView
 from wheel_core.domain.enums import WheelState
 from wheel_core.domain.errors import ValidationError
@@ -79,7 +79,7 @@ class WheelController(ApiController):
     @get(WHEELS)
     async def list_wheels(
         self,
-        service: WheelService,
+        service: Facade,
         portfolio_id: PortfolioFilter = None,
         symbol: SymbolFilter = None,
         status: WheelStatus = "active",
@@ -101,7 +101,7 @@ class WheelController(ApiController):
     @get(PORTFOLIO_WHEELS)
     async def list_portfolio_wheels(
         self,
-        service: WheelService,
+        service: Facade,
         portfolio_id: Id,
         status: WheelStatus = "active",
         limit: Limit = DEFAULT_LIMIT,
@@ -114,7 +114,7 @@ class WheelController(ApiController):
 
     @post(PORTFOLIO_WHEELS)
     async def open_portfolio_wheel(
-        self, service: WheelService, portfolio_id: Id, data: OpenWheel
+        self, service: Facade, portfolio_id: Id, data: OpenWheel
     ) -> WheelView:
         """A new wheel in this portfolio; one active wheel per symbol and portfolio (409)."""
         if data.portfolio_id is not None and data.portfolio_id != portfolio_id:
@@ -125,19 +125,19 @@ class WheelController(ApiController):
         return await service.open_wheel(msgspec.structs.replace(data, portfolio_id=portfolio_id))
 
     @post(WHEELS)
-    async def open_wheel(self, service: WheelService, data: OpenWheel) -> WheelView:
+    async def open_wheel(self, service: Facade, data: OpenWheel) -> WheelView:
         """A new wheel, in the default portfolio unless the body names one."""
         return await service.open_wheel(data)
 
     @get(WHEEL)
-    async def get_wheel(self, service: WheelService, wheel_id: Id) -> WheelView:
+    async def get_wheel(self, service: Facade, wheel_id: Id) -> WheelView:
         """One wheel with its state, shares, cost basis, premium and realized P&L."""
         return await service.get_wheel(wheel_id)
 
     @get(WHEEL_BY_SYMBOL)
     async def wheel_by_symbol(
         self,
-        service: WheelService,
+        service: Facade,
         symbol: TickerPath,
         portfolio: PortfolioName = None,
         include_archived: IncludeArchived = False,
@@ -150,45 +150,41 @@ class WheelController(ApiController):
         )
 
     @patch(WHEEL)
-    async def update_wheel(
-        self, service: WheelService, wheel_id: Id, data: UpdateWheel
-    ) -> WheelView:
+    async def update_wheel(self, service: Facade, wheel_id: Id, data: UpdateWheel) -> WheelView:
         """Change the risk profile or the allocated capital; omitted fields stay."""
         return await service.update_wheel(wheel_id, data)
 
     @post(WHEEL_ARCHIVE, status_code=HTTP_200_OK)
-    async def archive_wheel(self, service: WheelService, wheel_id: Id) -> WheelView:
+    async def archive_wheel(self, service: Facade, wheel_id: Id) -> WheelView:
         """Stop wheeling the symbol and keep its history (409 while an option is open)."""
         return await service.archive_wheel(wheel_id)
 
     @delete(WHEEL, status_code=HTTP_204_NO_CONTENT)
-    async def delete_wheel(self, service: WheelService, wheel_id: Id) -> None:
+    async def delete_wheel(self, service: Facade, wheel_id: Id) -> None:
         """Delete a wheel and its whole history; archive it instead to keep the history."""
         await service.delete_wheel(wheel_id)
 
     @get(WHEEL_STATE)
-    async def wheel_state(self, service: WheelService, wheel_id: Id) -> WheelStateView:
+    async def wheel_state(self, service: Facade, wheel_id: Id) -> WheelStateView:
         """The wheel's state, the actions allowed now, its shares and its open option."""
         return WheelStateView.of(await service.get_wheel(wheel_id))
 
     @get(WHEEL_HISTORY)
-    async def wheel_history(self, service: WheelService, wheel_id: Id) -> WheelHistory:
+    async def wheel_history(self, service: Facade, wheel_id: Id) -> WheelHistory:
         """Everything recorded on the wheel: trades, share moves, the lots and sales they imply."""
         return await service.wheel_history(wheel_id)
 
     @post(WHEEL_SHARES_IMPORT, status_code=HTTP_200_OK)
-    async def import_shares(
-        self, service: WheelService, wheel_id: Id, data: ImportShares
-    ) -> WheelView:
+    async def import_shares(self, service: Facade, wheel_id: Id, data: ImportShares) -> WheelView:
         """Bring shares already owned into an idle wheel, at their purchase cost."""
         return await service.import_shares(wheel_id, data)
 
     @post(WHEEL_SHARES_SELL, status_code=HTTP_200_OK)
-    async def sell_shares(self, service: WheelService, wheel_id: Id, data: SellShares) -> WheelView:
+    async def sell_shares(self, service: Facade, wheel_id: Id, data: SellShares) -> WheelView:
         """Sell the whole share holding, realizing its gain and ending the cycle."""
         return await service.sell_shares(wheel_id, data)
 
     @get(WHEEL_CHAINS)
-    async def roll_chains(self, service: WheelService, wheel_id: Id) -> list[ChainPnl]:
+    async def roll_chains(self, service: Facade, wheel_id: Id) -> list[ChainPnl]:
         """P&L per roll chain, leg by leg: a roll is judged by its whole chain."""
         return await service.roll_chains(wheel_id)
