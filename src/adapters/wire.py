@@ -11,7 +11,7 @@ the controllers' routes, so there is nothing to regenerate and nothing to drift;
 generated client would need a build step (or the CLI loading the Litestar app, which
 it must not import), and the answers are already typed by the core's own Structs on
 both sides. ``tests/integration/test_api_schema_agreement.py`` checks the document
-against the app; ``tests/unit/test_wire_contract.py`` checks this module against both.
+against the app; ``tests/unit/adapters/test_wire_contract.py`` checks this module against both.
 
 A template is Litestar's: ``{name:type}``; :func:`fill` puts values in for a client.
 A ``{symbol:path}`` takes the rest of the path, because a class-share ticker keeps

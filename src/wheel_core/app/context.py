@@ -18,7 +18,7 @@ each using only what lies below it (composition, never inheritance)::
     failures.py         what a batch says about the wheel or symbol it went on without
     commands.py, views.py, config.py   the Structs the facade takes and answers, settings
 
-A module imports only modules listed below it (``tests/unit/test_app_layers.py``
+A module imports only modules listed below it (``tests/unit/core/test_app_layers.py``
 checks the layers): a room receives the context and the lower rooms it needs
 (``Reports(context, positions)``), and never declares a method for another to provide.
 

@@ -12,7 +12,7 @@ owns it (see :mod:`wheel_core.app.context` for the rooms)::
     Monitoring(context, positions, recommendations)
 
 Each method is one line, ``name = _room("room", Room.name)``: the signature and
-docstring are the room's, written once. ``tests/unit/test_facade.py`` checks
+docstring are the room's, written once. ``tests/unit/core/test_facade.py`` checks
 that the service offers exactly the Protocol's methods.
 """
 

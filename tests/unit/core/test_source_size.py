@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).parents[2] / "src"
+SRC = Path(__file__).parents[3] / "src"
 LIMIT = 500
 MODULES = sorted(SRC.rglob("*.py"))
 

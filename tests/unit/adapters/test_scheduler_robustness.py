@@ -37,7 +37,7 @@ from wheel_core.domain.errors import ValidationError
 from wheel_core.testing.fakes import FakeClock
 
 NOW = ny(2026, 11, 24, 11).astimezone(UTC)  # a Tuesday, the market open
-PROJECT_PLUGINS = Path(__file__).parents[2] / "plugins"
+PROJECT_PLUGINS = Path(__file__).parents[3] / "plugins"
 RARELY = JobSchedule(cron="0 3 1 1 *", only_when="always")  # never fires during a test
 
 

@@ -21,7 +21,7 @@ from wheel_core.domain.errors import ValidationError
 from wheel_core.market import CorporateEvents, OptionChain, OptionQuote
 from wheel_core.testing.fakes import FakeClock
 
-PROJECT_PLUGINS = Path(__file__).parents[2] / "plugins"
+PROJECT_PLUGINS = Path(__file__).parents[3] / "plugins"
 
 PLUGIN_FILE = """
 from adapters.scheduler import Plugin
@@ -210,7 +210,7 @@ async def test_the_guide_s_example_plugin_loads_and_runs(tmp_path: Path) -> None
 
     from wheel_core.market import PriceBar
 
-    guide = (Path(__file__).parents[2] / "docs" / "plugins.md").read_text()
+    guide = (Path(__file__).parents[3] / "docs" / "plugins.md").read_text()
     example = re.search(r"```python\n(.*?)```", guide, re.S)
     assert example is not None
     (tmp_path / "big_move.py").write_text(example.group(1))
