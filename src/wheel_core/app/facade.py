@@ -3,10 +3,11 @@
 This Protocol is the one list of use cases.
 :class:`~wheel_core.app.service.WheelService` is the implementation over the
 database and the market (each method one of its rooms'); the CLI's remote mode
-implements the same Protocol over HTTP. Tests (``tests/unit/core/test_facade.py``, ``tests/unit/adapters/test_facade_implementations.py``)
-check that each implementation offers exactly these methods, called the same
-way. Front ends are written against :class:`WheelFacade`, so one CLI command
-runs unchanged on either and prints the same output. Every method answers the Structs
+implements the same Protocol over HTTP. Tests (``tests/unit/core/test_facade.py``,
+``tests/unit/adapters/test_facade_implementations.py``) check that each
+implementation offers exactly these methods, called the same way. Front ends
+are written against :class:`WheelFacade`, so one CLI command runs unchanged on
+either and prints the same output. Every method answers the Structs
 of :mod:`wheel_core.app.views` (and the domain's), and fails with the domain's
 errors, whichever implementation is behind it.
 """
