@@ -53,7 +53,7 @@ from pathlib import Path
 import httpx
 
 from adapters.container import build_container, start, stop
-from adapters.market_data.simulated import PROFILES
+from adapters.market_data.simulated_profiles import PROFILES
 from adapters.settings import convert
 from wheel_core.app.commands import (
     CloseTrade,

@@ -26,7 +26,8 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime, timedelta
 
 from adapters.market_data.calendar import NyseCalendar
-from adapters.market_data.simulated import PROFILES, SimulatedMarket, is_listed
+from adapters.market_data.simulated import SimulatedMarket
+from adapters.market_data.simulated_profiles import PROFILES, is_listed
 from wheel_core.ports import MarketCalendar
 from wheel_core.testing.fakes import FakeClock, FakeMarketCalendar
 

@@ -14,7 +14,6 @@ import msgspec
 
 from adapters.scheduler import JobSchedule, Plugin, PluginContext
 from wheel_core.domain.enums import OptionType, RiskLevel
-from wheel_core.domain.errors import MarketDataError
 from wheel_core.domain.rules import exchange_date
 
 
@@ -35,16 +34,11 @@ class EarningsAlert(Plugin[EarningsAlertConfig]):
     async def execute(self, context: PluginContext[EarningsAlertConfig]) -> str:
         today = exchange_date(context.now())
         wheels = [w for w in await context.service.list_wheels(active=True) if w.open_trade]
-        failures: list[MarketDataError] = []
         raised = 0
-        for wheel in wheels:
+        fetches = context.fetch_each(wheels, lambda w: context.market.get_events(w.symbol))
+        async for wheel, events in fetches:
             trade = wheel.open_trade
             assert trade is not None
-            try:
-                events = await context.market.get_events(wheel.symbol)
-            except MarketDataError as error:
-                failures.append(error)
-                continue
             dates: list[tuple[str, date]] = [("earnings", d) for d in events.earnings]
             if context.config.ex_dividends and trade.option_type == OptionType.CALL:
                 dates += [("ex-dividend", d) for d in events.ex_dividends]
@@ -62,8 +56,6 @@ class EarningsAlert(Plugin[EarningsAlertConfig]):
                         trade_id=trade.id,
                     )
                     raised += alert is not None
-        if failures and len(failures) == len(wheels):
-            raise failures[0]
         return f"checked {len(wheels)} open options, {raised} new alerts" + (
-            f", {len(failures)} without market data" if failures else ""
+            f", {fetches.failed} without market data" if fetches.failed else ""
         )

@@ -13,8 +13,9 @@ from typing import Annotated
 import msgspec
 
 from adapters.scheduler import JobSchedule, Plugin, PluginContext
+from wheel_core.app.views import WheelView
 from wheel_core.domain.enums import RiskLevel
-from wheel_core.domain.errors import MarketDataError
+from wheel_core.market import OptionChain
 
 
 class PremiumTargetConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -40,18 +41,10 @@ class PremiumTarget(Plugin[PremiumTargetConfig]):
     async def execute(self, context: PluginContext[PremiumTargetConfig]) -> str:
         target = context.config.target_pct
         wheels = [w for w in await context.service.list_wheels(active=True) if w.open_trade]
-        failures: list[MarketDataError] = []
         raised = 0
-        for wheel in wheels:
+        async for wheel, chain in context.fetch_each(wheels, lambda w: _chain(context, w)):
             trade = wheel.open_trade
             assert trade is not None
-            try:
-                chain = await context.market.get_chain(
-                    wheel.symbol, from_date=trade.expiration, to_date=trade.expiration
-                )
-            except MarketDataError as error:
-                failures.append(error)
-                continue
             listed = [
                 o
                 for o in chain.options
@@ -76,6 +69,13 @@ class PremiumTarget(Plugin[PremiumTargetConfig]):
                     trade_id=trade.id,
                 )
                 raised += alert is not None
-        if failures and len(failures) == len(wheels):
-            raise failures[0]
         return f"checked {len(wheels)} open options, {raised} at target"
+
+
+async def _chain(context: PluginContext[PremiumTargetConfig], wheel: WheelView) -> OptionChain:
+    """The chain of the open option's expiration only: the one quote needed."""
+    trade = wheel.open_trade
+    assert trade is not None
+    return await context.market.get_chain(
+        wheel.symbol, from_date=trade.expiration, to_date=trade.expiration
+    )

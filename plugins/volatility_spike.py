@@ -22,7 +22,6 @@ import msgspec
 
 from adapters.scheduler import JobSchedule, Plugin, PluginContext
 from wheel_core.domain.enums import RiskLevel
-from wheel_core.domain.errors import MarketDataError
 from wheel_core.domain.rules import exchange_date
 from wheel_core.market import OptionChain, PriceBar
 
@@ -76,18 +75,14 @@ class VolatilitySpike(Plugin[VolatilitySpikeConfig]):
         config = context.config
         today = exchange_date(context.now())
         symbols = sorted({w.symbol for w in await context.service.list_wheels(active=True)})
-        failures: list[MarketDataError] = []
+        span = timedelta(days=config.window_days * 3 + 10)  # two windows of sessions
+
+        async def history_and_chain(symbol: str) -> tuple[list[PriceBar], OptionChain]:
+            bars = await context.market.get_price_history(symbol, today - span, today)
+            return bars, await context.market.get_chain(symbol)
+
         raised = 0
-        for symbol in symbols:
-            try:
-                span = timedelta(days=config.window_days * 3 + 10)  # two windows of sessions
-                bars: list[PriceBar] = await context.market.get_price_history(
-                    symbol, today - span, today
-                )
-                chain = await context.market.get_chain(symbol)
-            except MarketDataError as error:
-                failures.append(error)
-                continue
+        async for symbol, (bars, chain) in context.fetch_each(symbols, history_and_chain):
             closes = [bar.close for bar in sorted(bars, key=lambda b: b.day)]
             window = config.window_days
             recent = realized(closes[-(window + 1) :])
@@ -108,6 +103,4 @@ class VolatilitySpike(Plugin[VolatilitySpikeConfig]):
                     level=RiskLevel.MEDIUM,
                 )
                 raised += alert is not None
-        if failures and len(failures) == len(symbols):
-            raise failures[0]
         return f"checked {len(symbols)} symbols, {raised} spikes"

@@ -9,46 +9,41 @@ part in one line, before anything asks for it::
 
 The engine is created here but opened (migrated) and closed by whoever runs the
 process — the Litestar lifespan, the CLI — through :func:`start` and :func:`stop`.
+
+Only wiring lives here: what the system does to itself — opening at start (migrations,
+the stored run-time settings and the provider fallback, the default portfolio), health,
+info, the database upgrade and legacy import, run-time settings changes — is the
+operations service's (``adapters/operations/``), built by ``Container.operations``;
+:func:`apply_settings` is its hook back into the wiring.
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import msgspec
 from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.clock import SystemClock
 from adapters.market_data.calendar import NyseCalendar
-from adapters.market_data.live_hours import adopt_live_session
+from adapters.market_data.readiness import missing_keys
 from adapters.market_data.resilient import CachePolicy, ResilientMarketData, RetryPolicy
 from adapters.market_data.simulated import SimulatedMarket
+from adapters.operations.service import OperationsService
+from adapters.operations.views import ProviderFallback
 from adapters.persistence.database import create_engine
 from adapters.persistence.lease import SqlSchedulerLease
-from adapters.persistence.migrate import upgrade
 from adapters.persistence.unit_of_work import SqlUnitOfWorkFactory
-from adapters.scheduler.jobs import JobFailedError
+from adapters.scheduler.assembly import build_scheduler, discover_plugins
 from adapters.scheduler.notifiers import LogNotifier, WebhookNotifier
-from adapters.scheduler.scheduler import Scheduler, build_scheduler, discover_plugins
-from adapters.scheduler.token_watch import schwab_login_job, watch_schwab_login
-from adapters.settings import (
-    STORED_KEY,
-    Layer,
-    MarketDataSettings,
-    SchedulerSettings,
-    SchwabSettings,
-    Settings,
-    SettingsError,
-    with_stored,
-)
+from adapters.scheduler.scheduler import Scheduler
+from adapters.scheduler.token_watch import schwab_login_job
+from adapters.settings import MarketDataSettings, SchedulerSettings, SchwabSettings, Settings
 from wheel_core.app.service import WheelService
 from wheel_core.ports import Notifier
-
-log = logging.getLogger(__name__)
 
 
 def cache_policy(settings: MarketDataSettings) -> CachePolicy:
@@ -80,53 +75,10 @@ def build_schwab_market(settings: SchwabSettings, clock: Any) -> Any:
     from adapters.market_data.schwab_auth import load_client, token_path
 
     if not settings.api_key or not settings.app_secret:
-        raise AuthenticationError(_missing_keys(LOGIN_COMMAND))
+        raise AuthenticationError(missing_keys(LOGIN_COMMAND))
     path = Path(settings.token_path) if settings.token_path else token_path()
     client = load_client(settings.api_key, settings.app_secret, path)
     return SchwabMarketData(client, clock)
-
-
-def _missing_keys(login_command: str) -> str:
-    return (
-        "market_data.provider is schwab but schwab.api_key and schwab.app_secret are "
-        f"not set; set them, then run `{login_command}`"
-    )
-
-
-def schwab_token_file(settings: SchwabSettings) -> Path:
-    """Where the Schwab login is kept: ``schwab.token_path``, else the user data dir."""
-    from adapters.market_data.schwab_auth import configured_token_path
-
-    return configured_token_path(settings.token_path)
-
-
-def provider_problem(settings: Settings, now: datetime) -> str | None:
-    """Why ``market_data.provider`` cannot serve prices now (``None``: it can).
-
-    Checked without building the provider (no client, no request): the simulated market
-    always can; Schwab needs schwab-py, its app key and secret and a login younger than
-    its refresh token. The reason says what is missing and never holds a secret.
-    """
-    if settings.market_data.provider != "schwab":
-        return None
-    try:
-        from adapters.market_data.schwab import LOGIN_COMMAND
-        from adapters.market_data.schwab_auth import login_problem
-    except ImportError:
-        return "market_data.provider is schwab but schwab-py is not installed (extra `schwab`)"
-    if not settings.schwab.api_key or not settings.schwab.app_secret:
-        return _missing_keys(LOGIN_COMMAND)
-    return login_problem(schwab_token_file(settings.schwab), now)
-
-
-class ProviderFallback(msgspec.Struct, frozen=True, kw_only=True):
-    """The stored provider could not be used at start, so another one serves prices."""
-
-    wanted: str
-    """The provider the stored settings ask for."""
-    used: str
-    reason: str
-    """Why ``wanted`` cannot work (what is missing; never a secret)."""
 
 
 def build_notifier(settings: SchedulerSettings) -> Notifier:
@@ -136,6 +88,24 @@ def build_notifier(settings: SchedulerSettings) -> Notifier:
             settings.webhook_url, timeout=settings.webhook_timeout, retries=settings.webhook_retries
         )
     return LogNotifier()
+
+
+def build_operations(container: Container) -> OperationsService:
+    """The operations service over this container's parts, each asked for when needed;
+    a settings change it takes goes through :func:`apply_settings`."""
+    return OperationsService(
+        settings=container.settings,
+        engine=container.engine,
+        unit_of_work=container.unit_of_work,
+        clock=container.clock,
+        market=container.market_data,
+        service=container.service,
+        scheduler=container.scheduler,
+        fallback=container.market_fallback,
+        calendar=container.calendar,
+        schwab_market=container.schwab_market,
+        rewire=partial(apply_settings, container),
+    )
 
 
 class Container(containers.DeclarativeContainer):
@@ -168,8 +138,9 @@ class Container(containers.DeclarativeContainer):
     )
 
     market_fallback: providers.Object[ProviderFallback | None] = providers.Object(None)
-    """A :class:`ProviderFallback` while the stored provider cannot be used (set by
-    :func:`start`, cleared by :func:`apply_settings`); ``None`` otherwise."""
+    """A :class:`ProviderFallback` while the stored provider cannot be used (set through
+    :func:`apply_settings` by the operations service at start, cleared by the next
+    settings change); ``None`` otherwise."""
 
     notifier = providers.Singleton(build_notifier, settings.provided.scheduler)
     service = providers.Singleton(
@@ -204,6 +175,11 @@ class Container(containers.DeclarativeContainer):
         ),
     )
 
+    __self__ = providers.Self()
+    operations = providers.Singleton(build_operations, __self__)
+    """Health, info, the database upgrade and legacy import, run-time settings: what the
+    HTTP system endpoints and the CLI's ``db`` and ``config`` commands use."""
+
 
 def build_container(settings: Settings) -> Container:
     container = Container()
@@ -211,13 +187,19 @@ def build_container(settings: Settings) -> Container:
     return container
 
 
-def apply_settings(container: Container, settings: Settings) -> None:
+def apply_settings(
+    container: Container, settings: Settings, fallback: ProviderFallback | None = None
+) -> None:
     """Take new run-time settings: the parts built from them are rebuilt on next use.
+    ``fallback`` says the provider serving prices is not the one the settings asked for
+    (``None``: it is).
 
     The engine is kept — the database cannot change under a running process.
     """
     container.settings.override(providers.Object(settings))
     container.market_fallback.reset_override()
+    if fallback is not None:
+        container.market_fallback.override(providers.Object(fallback))
     for provider in (
         container.calendar,
         container.simulated_market,
@@ -228,90 +210,21 @@ def apply_settings(container: Container, settings: Settings) -> None:
         provider.reset()
 
 
-async def stored_settings(container: Container) -> Layer:
-    """The run-time changes saved by ``PATCH /system/config`` (empty when none)."""
-    async with container.unit_of_work()() as uow:
-        raw = await uow.settings.get(STORED_KEY)
-    if raw is None:
-        return {}
-    try:
-        layer = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        raise SettingsError(f"stored settings ({STORED_KEY}) are not valid JSON") from None
-    if not isinstance(layer, dict):
-        raise SettingsError(f"stored settings ({STORED_KEY}) must be a mapping of sections")
-    return layer
-
-
-async def save_settings(container: Container, layer: Layer) -> None:
-    async with container.unit_of_work()() as uow:
-        await uow.settings.set(STORED_KEY, msgspec.json.encode(layer).decode())
-        await uow.commit()
-
-
 async def start(container: Container) -> AsyncEngine:
-    """Open the database (migrations run here), apply the stored run-time settings, and
-    make sure the default portfolio exists. A stored setting that no longer validates
-    stops the start with a ``SettingsError`` naming it; a stored provider that cannot
-    work does not (:func:`fall_back_from_stored_provider`)."""
+    """Open the process's database and state (:meth:`OperationsService.open`: migrations,
+    the stored run-time settings, the default portfolio, the Schwab login's check); the
+    engine, for whoever closes it with :func:`stop`."""
+    operations: OperationsService = container.operations()
+    await operations.open()
     engine: AsyncEngine = container.engine()
-    await upgrade(engine)
-    stored = await stored_settings(container)
-    if stored:
-        operator = container.settings()
-        apply_settings(container, with_stored(operator, stored))
-        fall_back_from_stored_provider(container, operator)
-    service: WheelService = container.service()
-    await service.ensure_default_portfolio()
-    if container.settings().market_data.provider == "schwab":
-        await warn_of_schwab_login(container)
-        await adopt_live_session(container.schwab_market(), container.calendar(), container.clock())
     return engine
 
 
-async def warn_of_schwab_login(container: Container) -> None:
-    """The login watch once at start (a server started on day 6 says so at once); the
-    scheduler's ``schwab_login_watch`` job repeats it hourly. Never stops the start."""
-    try:
-        summary = await watch_schwab_login(
-            container.settings(), container.clock().now(), container.service()
-        )
-    except JobFailedError as error:
-        log.warning("the Schwab login cannot be checked: %s", error)
-    else:
-        log.info("%s", summary)
-
-
-def fall_back_from_stored_provider(container: Container, operator: Settings) -> None:
-    """When the provider the stored settings chose cannot work (a Schwab login that is
-    missing or has lapsed), serve prices from the last one that can — the provider of
-    the file, environment and flags (``operator``), else the simulated market — so a
-    change made at run time never stops the server from starting. /health says
-    ``degraded`` and why; a ``PATCH /system/config`` that works clears it.
-    """
-    current: Settings = container.settings()
-    wanted = current.market_data.provider
-    if wanted == operator.market_data.provider:
-        return  # the operator chose it for this process: not a stored setting's doing
-    now = container.clock().now()
-    reason = provider_problem(current, now)
-    if reason is None:
-        return
-    used = operator.market_data.provider
-    if provider_problem(operator, now) is not None:
-        used = "simulated"
-    market = msgspec.structs.replace(current.market_data, provider=used)
-    apply_settings(container, msgspec.structs.replace(current, market_data=market))
-    container.market_fallback.override(
-        providers.Object(ProviderFallback(wanted=wanted, used=used, reason=reason))
-    )
-    log.warning(
-        "the stored market_data.provider %s cannot be used (%s); serving prices from the "
-        "%s provider until it can",
-        wanted,
-        reason,
-        used,
-    )
+async def start_to_read(container: Container) -> bool:
+    """:func:`start` without a write transaction, for a process that only reads
+    (:meth:`OperationsService.open_to_read`); ``False`` when the schema needs migrating."""
+    operations: OperationsService = container.operations()
+    return await operations.open_to_read()
 
 
 async def start_scheduler(container: Container) -> Scheduler:

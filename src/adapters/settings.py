@@ -14,6 +14,10 @@ above the file (the user changed their mind at run time) and below the
 environment and flags (which the operator set for this process).
 
 Secrets (``SECRET_KEYS``) are only ever shown redacted (:func:`redacted`).
+
+This module reads and layers settings; the stored layer itself — which sections may
+change at run time, how a change is put on top, where it is kept — belongs to the
+operations service (``adapters/operations/stored_settings.py``).
 """
 
 from __future__ import annotations
@@ -186,8 +190,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 SECRET_KEYS = frozenset(
     {"schwab.app_secret", "schwab.api_key", "server.api_token", "scheduler.webhook_url"}
 )
-RUNTIME_SECTIONS = frozenset({"core", "market_data", "calendar"})
-"""Sections ``PATCH /system/config`` may change; the rest need a restart to mean anything."""
 
 
 class SettingsError(ValueError):
@@ -331,7 +333,7 @@ def load_settings(
 
 
 def _source(layers: list[tuple[str, Layer]], key: str) -> str:
-    found = [name for name, layer in layers if _holds(layer, key)]
+    found = [name for name, layer in layers if holds_key(layer, key)]
     return f" (from {found[-1]})" if found else ""
 
 
@@ -396,54 +398,6 @@ def merge(base: Layer, top: Layer) -> Layer:
     return merged
 
 
-STORED_KEY = "app.config"
-"""Where ``PATCH /system/config`` keeps its changes, in the database's settings table."""
-
-
-def with_stored(
-    settings: Settings, stored: Layer, environ: Mapping[str, str] | None = None
-) -> Settings:
-    """``settings`` with stored changes applied where the environment does not override them.
-
-    The stored layer holds run-time sections only (``RUNTIME_SECTIONS``), which flags never
-    set, so putting it above the loaded settings and the environment above it again keeps
-    the documented precedence.
-    """
-    check_runtime_only(stored)
-    check_known_keys(stored, "stored settings")
-    layer = merge(merge(as_layer(settings), stored), _runtime_part(env_layer(environ)))
-    return convert(layer, source="stored settings")
-
-
-def shadowed_keys(change: Layer, environ: Mapping[str, str] | None = None) -> list[str]:
-    """Keys of ``change`` that the environment sets, so the change has no effect now."""
-    env = env_layer(environ)
-    return sorted(key for key in _leaf_keys(change) if _holds(env, key))
-
-
-def check_runtime_only(change: Layer) -> None:
-    fixed = sorted(key for key in change if key not in RUNTIME_SECTIONS)
-    if fixed:
-        raise SettingsError(
-            f"{', '.join(fixed)} cannot change while the server runs; set "
-            f"{'it' if len(fixed) == 1 else 'them'} in the config file or environment and "
-            f"restart (run-time sections: {', '.join(sorted(RUNTIME_SECTIONS))})"
-        )
-
-
-def _runtime_part(layer: Layer) -> Layer:
-    return {key: value for key, value in layer.items() if key in RUNTIME_SECTIONS}
-
-
-def _leaf_keys(layer: Layer, prefix: str = "") -> Iterable[str]:
-    for key, value in layer.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            yield from _leaf_keys(value, f"{path}.")
-        else:
-            yield path
-
-
 def as_layer(settings: Settings) -> Layer:
     layer: Layer = msgspec.to_builtins(settings)
     return layer
@@ -497,7 +451,8 @@ def _unknown_keys(data: Any, kind: Any, prefix: tuple[str, ...]) -> Iterable[str
             yield from _unknown_keys(value, field.type.cls, (*prefix, key))
 
 
-def _holds(layer: Layer, key: str) -> bool:
+def holds_key(layer: Layer, key: str) -> bool:
+    """Whether ``layer`` sets the dotted ``key`` (``server.port``)."""
     node: Any = layer
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:

@@ -1,9 +1,10 @@
 """Performance of wheels, portfolios and everything: the formulas in one place.
 
-Every figure is computed from a :class:`WheelBook` — a wheel, its trades, the
+Every figure is computed from a :class:`PricedBook` — a wheel, its trades, the
 :class:`~wheel_core.domain.lifecycle.Holdings` its history replays to, and the
-current prices the caller fetched — in one pass over the trades, so 100k
-trades cost linear time. Nothing here reads a clock, a database or a quote.
+current prices the caller fetched (the app layer's
+:class:`~wheel_core.app.book.Book` with today's prices beside it) — in one pass
+over the trades, so 100k trades cost linear time. Nothing here reads a clock, a database or a quote.
 
 **Periods.** ``Period.DAYS_30`` covers the 30 calendar days ending today,
 today included (start = today − 29 days); likewise 90 and 365; ``ALL`` has no
@@ -99,8 +100,11 @@ class Period(StrEnum):
         return None if days is None else today - timedelta(days=days - 1)
 
 
-class WheelBook(msgspec.Struct, frozen=True, kw_only=True):
-    """Everything performance needs about one wheel, gathered by the caller."""
+class PricedBook(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything performance needs about one wheel, gathered by the caller: a wheel's
+    book (``wheel_core.app.book.Book``: the wheel, its history and the holdings it
+    replays to) with today's prices beside it. Frozen and priced, so it is a separate
+    type; ``Book.priced`` makes one."""
 
     wheel: Wheel
     trades: tuple[Trade, ...]
@@ -294,7 +298,7 @@ class _CallCost:
         return self._held if self._held is not None else call.strike
 
 
-def _wheel_tally(book: WheelBook, start: date | None) -> _Tally:
+def _wheel_tally(book: PricedBook, start: date | None) -> _Tally:
     tally = _Tally()
     holdings = book.holdings
     call_cost: _CallCost | None = None
@@ -352,11 +356,11 @@ def _wheel_tally(book: WheelBook, start: date | None) -> _Tally:
     return tally
 
 
-def wheel_performance(book: WheelBook, period: Period, today: date) -> Performance:
+def wheel_performance(book: PricedBook, period: Period, today: date) -> Performance:
     return _wheel_tally(book, period.start(today)).performance()
 
 
-def aggregate(books: Iterable[WheelBook], period: Period, today: date) -> PerformanceReport:
+def aggregate(books: Iterable[PricedBook], period: Period, today: date) -> PerformanceReport:
     """Totals and a per-symbol breakdown of any set of wheels: a portfolio, or all of them."""
     start = period.start(today)
     total = _Tally()

@@ -109,6 +109,7 @@ def test_a_phone_sees_the_positions_table_scroll_inside_its_box(visit: Visit) ->
     page.set_viewport_size({"width": 390, "height": 844})
     page.locator("text=← Overview").click()
     expect(page.locator("#positions")).to_contain_text("MSFT")
+    page.wait_for_load_state("load")  # the stylesheet applied, or the width means nothing
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= 390, f"the page scrolls sideways ({page_width} px)"
     scroller = page.locator(".table-scroll").first

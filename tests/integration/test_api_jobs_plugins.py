@@ -136,7 +136,7 @@ async def test_plugins_are_listed_and_configured(api: AsyncTestClient) -> None:
 async def test_a_plugin_that_failed_to_load_shows_why(
     tmp_path: Path, api_container: Container
 ) -> None:
-    from adapters.scheduler.scheduler import discover_plugins
+    from adapters.scheduler.assembly import discover_plugins
     from adapters.settings import SchedulerSettings
 
     (tmp_path / "plugins").mkdir()
@@ -153,7 +153,7 @@ async def test_a_plugin_that_failed_to_load_shows_why(
 async def test_health_is_degraded_while_a_plugin_failed_and_names_it(
     tmp_path: Path, api_container: Container
 ) -> None:
-    from adapters.scheduler.scheduler import discover_plugins
+    from adapters.scheduler.assembly import discover_plugins
     from adapters.settings import SchedulerSettings
 
     (tmp_path / "plugins").mkdir()

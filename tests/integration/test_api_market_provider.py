@@ -21,7 +21,7 @@ from api_responses import PROBLEM
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
-from adapters.container import Container, build_container, save_settings, stored_settings
+from adapters.container import Container, build_container
 from adapters.http.app import create_app
 from adapters.persistence.migrate import upgrade
 from adapters.settings import Layer, convert
@@ -113,7 +113,7 @@ async def test_switching_to_schwab_without_a_login_is_refused_saying_what_is_mis
     assert APP_SECRET not in response.text
     assert check["valid"] is False and missing in check["error"]
     assert shown["market_data"]["provider"] == "simulated"  # nothing applied…
-    assert await stored_settings(container) == {}  # …nor saved
+    assert await container.operations().stored_settings() == {}  # …nor saved
     assert quote.status_code == 200, quote.text
 
 
@@ -143,7 +143,7 @@ async def test_switching_to_schwab_with_a_login_is_taken_and_health_shows_its_ag
         )
         assert response.status_code == 200, response.text
         health = (await client.get("/api/v1/health")).json()
-    assert await stored_settings(container) == {"market_data": {"provider": "schwab"}}
+    assert await container.operations().stored_settings() == {"market_data": {"provider": "schwab"}}
     market = health["market_data"]
     assert market["provider"] == "schwab"
     assert market["schwab_login"] == {
@@ -218,7 +218,7 @@ async def test_health_has_no_schwab_login_on_the_simulated_market(
 async def stored_schwab(container: Container) -> None:
     """What an earlier PATCH stored (or a login that has since gone)."""
     await upgrade(container.engine())
-    await save_settings(container, {"market_data": {"provider": "schwab", "seed": 5}})
+    await container.operations().save_settings({"market_data": {"provider": "schwab", "seed": 5}})
     await container.engine().dispose()
 
 
@@ -230,7 +230,7 @@ async def test_a_stored_provider_that_cannot_work_does_not_stop_the_start(
     the stored change, and takes the provider back once the login works."""
     container, path = keyed
     await stored_schwab(container)
-    caplog.set_level(logging.WARNING, logger="adapters.container")
+    caplog.set_level(logging.WARNING, logger="adapters.operations.service")
     async with AsyncTestClient(create_app(container)) as client:
         health = await client.get("/api/v1/health")
         quote = await client.get("/api/v1/market/quotes/AAPL")

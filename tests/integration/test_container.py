@@ -40,7 +40,7 @@ async def test_one_line_puts_a_fake_in(tmp_path: Path) -> None:
     container = build_container(convert({"database": {"url": str(tmp_path / "w.db")}}))
     fake = FakeMarketData()
     container.market_data.override(providers.Object(fake))
-    assert container.service()._market is fake
+    assert container.service().context.market is fake
 
 
 async def test_new_settings_rebuild_the_market_but_keep_the_engine(tmp_path: Path) -> None:

@@ -284,6 +284,8 @@ async def test_every_use_case_answers_the_same_in_both_modes(
     sold_put = await both("record_trade", aapl.id, put())
     await both("get_trade", sold_put.id)
     assert (await both("find_wheel", "aapl")).id == aapl.id
+    assert (await both("wheel_by_symbol", "aapl")).id == aapl.id
+    assert (await both("position_by_symbol", " aapl ", portfolio="default")).wheel_id == aapl.id
     await both("quote", "aapl")
     await both("chain", "AAPL", from_date=date(2026, 12, 1), to_date=PUT_EXPIRY)
     await both("position_status", aapl.id)
@@ -352,6 +354,7 @@ async def test_every_use_case_answers_the_same_in_both_modes(
         "open_wheel", OpenWheel(symbol="MSFT", portfolio_id=growth.id, capital=Decimal(50000))
     )
     assert (await both("find_wheel", "msft", growth.id)).id == msft.id
+    assert (await both("wheel_by_symbol", "msft", portfolio=" growth ")).id == msft.id
     await both("update_wheel", msft.id, UpdateWheel(profile=RiskProfile.AGGRESSIVE))
     await both("recommend", msft.id, max_dte=30)
     await both("import_shares", msft.id, ImportShares(shares=100, cost_basis=Decimal("400.00")))
@@ -415,7 +418,8 @@ async def test_every_use_case_answers_the_same_in_both_modes(
     # Wheels listed, archived, deleted; a portfolio deleted with its wheels.
     await both("list_wheels")
     await both("archive_wheel", aapl.id)
-    assert (await both("wheel_by_symbol", "AAPL", include_archived=True)).active is False
+    archived = await both("wheel_by_symbol", "AAPL", include_archived=True)
+    assert (archived.id, archived.active) == (aapl.id, False)
     await both("list_wheels", active=None)
     await both("list_wheels", portfolio_id=default.id, symbol="aapl", active=False)
     await both("list_wheels", symbol="msft")
@@ -573,6 +577,15 @@ async def test_unknown_names_and_missing_wheels_are_the_same_not_found(pair: Pai
     mine, _ = await pair.fail("find_wheel", "AAPL", growth.id)
     assert mine.message == "active wheel 'AAPL in growth' not found"
     await pair.fail("find_wheel", "AAPL", 404)
+    mine, _ = await pair.fail("wheel_by_symbol", "AAPL", portfolio="growth")
+    assert mine.message == "active wheel 'AAPL in growth' not found"
+    mine, _ = await pair.fail("wheel_by_symbol", "AAPL", portfolio="nope")
+    assert mine.message == "portfolio 'nope' not found"
+    mine, _ = await pair.fail("position_by_symbol", "MSFT")
+    assert mine.message == "active wheel 'MSFT in default' not found"
+    mine, _ = await pair.fail("wheel_by_symbol", "MSFT", include_archived=True)
+    assert mine.message == "wheel 'MSFT in default' not found"
+    await pair.fail("wheel_by_symbol", "BRK/B", portfolio="growth")
 
 
 async def test_a_symbol_the_market_does_not_list_is_a_market_data_error(pair: Pair) -> None:

@@ -31,7 +31,8 @@ from adapters.market_data.errors import (
     SymbolNotFoundError,
 )
 from adapters.market_data.resilient import ResilientMarketData
-from adapters.market_data.schwab import SchwabMarketData, session_from_market_hours
+from adapters.market_data.schwab import SchwabMarketData
+from adapters.market_data.schwab_payloads import session_from_market_hours
 from wheel_core.domain.enums import OptionType
 from wheel_core.domain.errors import MarketDataError
 from wheel_core.market import OptionQuote

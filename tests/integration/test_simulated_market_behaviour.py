@@ -13,14 +13,9 @@ from decimal import Decimal
 import pytest
 
 from adapters.market_data.errors import SymbolNotFoundError
-from adapters.market_data.simulated import (
-    ANCHOR_DAY,
-    PROFILES,
-    SimulatedMarket,
-    derived_profile,
-    is_listed,
-    strike_increment,
-)
+from adapters.market_data.simulated import SimulatedMarket
+from adapters.market_data.simulated_chain import strike_increment
+from adapters.market_data.simulated_profiles import ANCHOR_DAY, PROFILES, derived_profile, is_listed
 from wheel_core import pricing
 from wheel_core.domain.enums import OptionType
 from wheel_core.domain.errors import MarketDataError

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from wheel_core.app.bookkeeping import Bookkeeping
+from wheel_core.app.service import WheelService
 from wheel_core.testing.fakes import FakeClock, InMemoryUnitOfWorkFactory
 
 
@@ -26,8 +26,8 @@ def factory() -> InMemoryUnitOfWorkFactory:
 
 
 @pytest.fixture
-def books(factory: InMemoryUnitOfWorkFactory, clock: FakeClock) -> Bookkeeping:
-    return Bookkeeping(factory, clock)
+def books(factory: InMemoryUnitOfWorkFactory, clock: FakeClock) -> WheelService:
+    return WheelService(factory, clock)
 
 
 @pytest.fixture

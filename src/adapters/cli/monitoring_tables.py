@@ -15,7 +15,7 @@ import msgspec
 from rich.console import RenderableType
 from rich.text import Text
 
-from adapters.cli.tables import NONE, RISK_STYLES, _table, day, money, percent
+from adapters.cli.tables import NONE, RISK_STYLES, day, money, new_table, percent
 from wheel_core.app.views import OpportunityScan, Page, RiskScan
 from wheel_core.domain.entities import Alert, Opportunity, WatchlistEntry
 
@@ -46,7 +46,7 @@ def moment(when: datetime | None) -> str:
 def alerts_table(alerts: Page[Alert], title: str = "Alerts") -> list[RenderableType]:
     if not alerts.items:
         return [f"{title}: none."]
-    table = _table(
+    table = new_table(
         f"{title} ({alerts.total})", "ID", "Raised", "Level", "Kind", "Message", "Acknowledged",
         money_columns=["ID"],
     )  # fmt: skip
@@ -82,7 +82,7 @@ def risk_scan_view(scan: RiskScan) -> list[RenderableType]:
 def watchlist_table(entries: list[WatchlistEntry]) -> list[RenderableType]:
     if not entries:
         return ["Watchlist: empty. Add a symbol with `wheel-strategy watchlist add SYMBOL`."]
-    table = _table(f"Watchlist ({len(entries)})", "Symbol", "Added", "Note")
+    table = new_table(f"Watchlist ({len(entries)})", "Symbol", "Added", "Note")
     for entry in entries:
         table.add_row(entry.symbol, day(entry.added_at), entry.note)
     return [table]
@@ -98,7 +98,7 @@ def opportunities_table(
 ) -> list[RenderableType]:
     if not opportunities.items:
         return [f"{title}: none."]
-    table = _table(
+    table = new_table(
         f"{title} ({opportunities.total})",
         "ID", "Symbol", "Side", "Strike", "Expiration", "Premium", "P(ITM)", "Yield/yr",
         "Found", "Source", "Read",
@@ -148,7 +148,7 @@ def _status(status: str, styles: dict[str, str]) -> Text:
 
 
 def jobs_table(jobs: list[JobView], leader: LeaseView | None = None) -> list[RenderableType]:
-    table = _table(
+    table = new_table(
         f"Jobs ({len(jobs)})", "Job", "Kind", "Enabled", "Schedule", "Next run", "Last run",
         "Last status",
     )  # fmt: skip
@@ -175,7 +175,7 @@ def leader_line(leader: LeaseView) -> str:
 
 
 def job_view(job: JobView) -> list[RenderableType]:
-    table = _table(None, "Setting", "Value")
+    table = new_table(None, "Setting", "Value")
     table.add_row("Description", job.description)
     table.add_row("Kind", job.kind)
     table.add_row("Enabled", "yes" if job.enabled else "no")
@@ -194,7 +194,7 @@ def job_view(job: JobView) -> list[RenderableType]:
 def runs_table(runs: Page[JobRunView]) -> list[RenderableType]:
     if not runs.items:
         return ["Job runs: none."]
-    table = _table(
+    table = new_table(
         f"Job runs ({runs.total})", "ID", "Job", "Trigger", "Started", "Seconds", "Status",
         "Summary or error",
         money_columns=["ID", "Seconds"],
@@ -224,7 +224,7 @@ def run_line(run: JobRunView) -> str:
 def plugins_table(plugins: list[PluginView]) -> list[RenderableType]:
     if not plugins:
         return ["Plugins: none found (see docs/plugins.md to write one)."]
-    table = _table(
+    table = new_table(
         f"Plugins ({len(plugins)})", "Plugin", "Version", "Status", "Description", "Reason",
         "Source",
     )  # fmt: skip
@@ -247,7 +247,7 @@ def plugin_view(plugin: PluginView) -> list[RenderableType]:
     parts: list[RenderableType] = [head, plugin.description]
     properties: dict[str, Any] = plugin.config_schema.get("properties", {})
     described = any("description" in about for about in properties.values())
-    table = _table("Config", "Key", "Value", "Type", *(["About"] if described else []))
+    table = new_table("Config", "Key", "Value", "Type", *(["About"] if described else []))
     for key in sorted({*plugin.config, *properties}):
         about = properties.get(key, {})
         row = [key, _config_value(plugin.config.get(key)), str(about.get("type", ""))]

@@ -73,12 +73,19 @@ def _fail(options: GlobalOptions, message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
-def run_with(options: GlobalOptions, work: Callable[[WheelFacade], Awaitable[T]]) -> T:
-    """``work`` on the facade of the mode the options choose, with ``run``'s error handling."""
+def run_with(
+    options: GlobalOptions,
+    work: Callable[[WheelFacade], Awaitable[T]],
+    *,
+    reads_only: bool = False,
+) -> T:
+    """``work`` on the facade of the mode the options choose, with ``run``'s error handling.
+    ``reads_only``: ``work`` only reads, so direct mode opens the database without a
+    write transaction (:func:`adapters.cli.session.open_facade`)."""
     from adapters.cli.session import open_facade
 
     async def opened() -> T:
-        async with open_facade(options) as facade:
+        async with open_facade(options, reads_only=reads_only) as facade:
             return await work(facade)
 
     return run(options, opened)

@@ -2,8 +2,13 @@
 
 Direct mode builds the container from the settings (config file < environment <
 ``--db``), runs the migrations and hands out :class:`WheelService`; remote mode hands
-out :class:`RemoteWheelService` over httpx. Both are a :class:`WheelFacade`, so a
-command cannot tell them apart — which is what makes their output identical.
+out :class:`RemoteWheelService` over httpx. A command that only reads (``status``,
+``list``, ``history``, ``performance`` …) opens direct mode with ``reads_only``: on a
+database whose schema is current it starts without a single write transaction (no
+migration run, no default portfolio made, stored settings read in a deferred
+transaction); a database that needs migrating is started as for any command.
+Both are a :class:`WheelFacade`, so a command cannot tell them apart — which is what
+makes their output identical.
 There is no fallback from one to the other: a server that cannot be reached is an
 error, never a silent switch to a local file the user did not mean to write.
 """
@@ -30,21 +35,26 @@ def local_settings(options: GlobalOptions) -> Settings:
 
 
 @asynccontextmanager
-async def open_facade(options: GlobalOptions) -> AsyncIterator[WheelFacade]:
+async def open_facade(
+    options: GlobalOptions, *, reads_only: bool = False
+) -> AsyncIterator[WheelFacade]:
+    """The facade of the mode ``options`` choose; ``reads_only`` promises the command
+    writes nothing, so direct mode may open the database without writing (see above)."""
     if options.remote:
         async with _remote(options) as facade:
             yield facade
     else:
-        async with _direct(options) as facade:
+        async with _direct(options, reads_only=reads_only) as facade:
             yield facade
 
 
 @asynccontextmanager
-async def _direct(options: GlobalOptions) -> AsyncIterator[WheelFacade]:
-    from adapters.container import build_container, start, stop
+async def _direct(options: GlobalOptions, *, reads_only: bool) -> AsyncIterator[WheelFacade]:
+    from adapters.container import build_container, start, start_to_read, stop
 
     container = build_container(local_settings(options))
-    await start(container)
+    if not (reads_only and await start_to_read(container)):
+        await start(container)
     try:
         facade: WheelFacade = container.service()
         yield facade

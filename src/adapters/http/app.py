@@ -34,8 +34,7 @@ from adapters.http.request_guard import RequestGuard
 from adapters.http.responses import ExactJsonRequest, ExactJsonResponse
 from adapters.version import VERSION
 from adapters.web import DashboardPages, dashboard_router, templates
-
-API_PREFIX = "/api/v1"
+from adapters.wire import API_PREFIX
 
 
 def create_app(container: Container, *, manage_database: bool = True) -> Litestar:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hmac
 
-PUBLIC_PATHS = frozenset({"/api/v1/health"})
+from adapters.wire import API_PREFIX, HEALTH
+
+PUBLIC_PATHS = frozenset({API_PREFIX + HEALTH})
 TOKEN_REQUIRED = "this server requires an API token: send 'Authorization: Bearer <token>'"
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="wheel-strategy"'}
 

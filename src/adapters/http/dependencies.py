@@ -7,12 +7,15 @@ changes what every handler gets.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.params import Dependency
 
 from adapters.container import Container
 from adapters.settings import Settings
-from wheel_core.app.service import WheelService
+from wheel_core.app.facade import WheelFacade
 
 
 def container_of(state: State) -> Container:
@@ -20,8 +23,13 @@ def container_of(state: State) -> Container:
     return container
 
 
-def _service(state: State) -> WheelService:
-    service: WheelService = container_of(state).service()
+Facade = Annotated[WheelFacade, Dependency(skip_validation=True)]
+"""What a handler asks for as ``service``: the driving port, not its implementation.
+Litestar cannot check a value against a Protocol, hence ``skip_validation``."""
+
+
+def _service(state: State) -> WheelFacade:
+    service: WheelFacade = container_of(state).service()
     return service
 
 

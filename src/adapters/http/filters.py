@@ -13,9 +13,12 @@ from typing import Annotated, Literal
 from litestar.di import Provide
 from litestar.params import Parameter
 
-from adapters.http.params import MAX_ID
-from wheel_core.domain.checks import SYMBOL_PATTERN
-from wheel_core.domain.enums import OptionType
+from adapters.http.params import (
+    OptionTypeFilter,
+    PortfolioFilter,
+    SymbolFilter,
+    WheelFilter,
+)
 from wheel_core.ports import SnapshotQuery, TradeQuery
 
 TradeOutcome = Literal[
@@ -25,20 +28,10 @@ TradeOutcome = Literal[
 
 
 def trade_filters(
-    wheel_id: Annotated[
-        int | None, Parameter(ge=1, le=MAX_ID, description="Only this wheel's trades.")
-    ] = None,
-    portfolio_id: Annotated[
-        int | None,
-        Parameter(ge=1, le=MAX_ID, description="Only trades of this portfolio's wheels."),
-    ] = None,
-    symbol: Annotated[
-        str | None,
-        Parameter(pattern=SYMBOL_PATTERN, description="Only trades on this symbol."),
-    ] = None,
-    option_type: Annotated[
-        OptionType | None, Parameter(description="Only puts or only calls.")
-    ] = None,
+    wheel_id: WheelFilter = None,
+    portfolio_id: PortfolioFilter = None,
+    symbol: SymbolFilter = None,
+    option_type: OptionTypeFilter = None,
     outcome: Annotated[
         TradeOutcome | None,
         Parameter(description="How the trade ended, or open for trades still open."),
@@ -67,17 +60,9 @@ def trade_filters(
 
 
 def snapshot_filters(
-    wheel_id: Annotated[
-        int | None, Parameter(ge=1, le=MAX_ID, description="Only this wheel's snapshots.")
-    ] = None,
-    portfolio_id: Annotated[
-        int | None,
-        Parameter(ge=1, le=MAX_ID, description="Only snapshots of this portfolio's wheels."),
-    ] = None,
-    symbol: Annotated[
-        str | None,
-        Parameter(pattern=SYMBOL_PATTERN, description="Only snapshots of this symbol."),
-    ] = None,
+    wheel_id: WheelFilter = None,
+    portfolio_id: PortfolioFilter = None,
+    symbol: SymbolFilter = None,
     day_from: Annotated[date | None, Parameter(description="Taken on or after this day.")] = None,
     day_to: Annotated[date | None, Parameter(description="Taken on or before this day.")] = None,
 ) -> SnapshotQuery:

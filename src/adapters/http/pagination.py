@@ -9,14 +9,16 @@ from typing import Annotated, TypeVar
 from litestar.params import Parameter
 
 from adapters.http.params import MAX_ID
+from adapters.wire import DEFAULT_LIMIT, MAX_LIMIT
 from wheel_core.app.views import Page
 
 T = TypeVar("T")
 
-MAX_LIMIT = 500
-DEFAULT_LIMIT = 100
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Limit", "Offset", "page_of"]
 
-Limit = Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="Items per page (at most 500).")]
+Limit = Annotated[
+    int, Parameter(ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).")
+]
 Offset = Annotated[
     int, Parameter(ge=0, le=MAX_ID, description="Items to skip before the page starts.")
 ]

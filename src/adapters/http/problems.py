@@ -19,7 +19,6 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response.base import ASGIResponse
 from litestar.types import ExceptionHandlersMap
 
-from adapters.market_data.errors import SymbolNotFoundError
 from adapters.settings import SettingsError
 from wheel_core.domain.errors import (
     ConflictError,
@@ -66,33 +65,27 @@ def _problem_body(
 
 
 def _domain(request: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, Any]]:
-    status, code = _classify(error)
+    """The error's own ``code`` (see :mod:`wheel_core.domain.errors`), so a client (the
+    CLI's remote mode) raises the very error direct mode would; the status follows it."""
     extra: dict[str, Any] = {}
     if isinstance(error, InvalidTransitionError):
         extra = {"state": error.state, "allowed_actions": list(error.allowed)}
-    return problem(request, status, error.message, code=code, **extra)
+    status = STATUS_OF_CODE.get(error.code, DEFAULT_DOMAIN_STATUS)
+    return problem(request, status, error.message, code=error.code, **extra)
 
 
-def _classify(error: DomainError) -> tuple[int, str]:
-    """Status and ``code``; the code names the core's error class, so a client (the CLI's
-    remote mode) raises the very error direct mode would."""
-    if isinstance(error, SymbolNotFoundError):
-        return 404, "symbol_not_found"
-    if isinstance(error, NotFoundError):
-        return 404, "not_found"
-    if isinstance(error, InvalidTransitionError):
-        return 409, "invalid_transition"
-    if isinstance(error, RuleViolationError):
-        return 409, "rule_violation"
-    if isinstance(error, ConflictError):
-        return 409, "conflict"
-    if isinstance(error, PricingError):
-        return 422, "pricing"
-    if isinstance(error, ValidationError):
-        return 422, "invalid"
-    if isinstance(error, MarketDataError):
-        return 503, "market_data_unavailable"
-    return 422, "refused"
+STATUS_OF_CODE: dict[str, int] = {
+    "symbol_not_found": 404,  # MarketDataError.narrower_codes: a provider's unlisted symbol
+    NotFoundError.code: 404,
+    InvalidTransitionError.code: 409,
+    RuleViolationError.code: 409,
+    ConflictError.code: 409,
+    PricingError.code: 422,
+    ValidationError.code: 422,
+    MarketDataError.code: 503,
+}
+"""The HTTP status of each domain error code; any other refusal is a 422."""
+DEFAULT_DOMAIN_STATUS = 422
 
 
 def _validation(

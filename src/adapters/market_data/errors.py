@@ -26,6 +26,8 @@ class SymbolNotFoundError(MarketDataError):
     """The provider does not list the symbol: the caller's error, which says nothing of
     the provider's health."""
 
+    code = "symbol_not_found"
+
 
 class AuthenticationError(MarketDataError):
     """The provider refused our credentials; the message says how to log in again."""

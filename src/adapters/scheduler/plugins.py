@@ -6,11 +6,17 @@ against that Struct before each run and hands it over as ``context.config``. The
 context reads the product (``service``, ``market``, ``calendar``, ``clock``) and raises
 alerts through the core (``raise_alert``: stored once per key, then delivered by the
 notifier). See ``docs/plugins.md`` for a complete example.
+
+Most plugins walk the open positions and ask the market about each:
+:meth:`PluginContext.fetch_each` is that loop — a symbol without data is skipped and
+counted, and a run where every symbol failed raises the provider's error (the provider
+is down: not the plugin's fault, so it stays enabled).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -21,6 +27,7 @@ from wheel_core.app.commands import RaiseAlert
 from wheel_core.app.facade import WheelFacade
 from wheel_core.domain.entities import Alert
 from wheel_core.domain.enums import RiskLevel
+from wheel_core.domain.errors import MarketDataError
 from wheel_core.ports import Clock, MarketCalendar, MarketData, Notifier
 
 
@@ -29,6 +36,39 @@ class EmptyConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 
 
 ConfigT = TypeVar("ConfigT", bound=msgspec.Struct)
+ItemT = TypeVar("ItemT")
+DataT = TypeVar("DataT")
+
+
+class MarketFetches(Generic[ItemT, DataT]):
+    """``async for item, data in fetches``: each item with its market data, in order.
+
+    An item whose fetch raises ``MarketDataError`` is skipped and counted (``failed``,
+    ``errors``); once every item has failed — at least one — the first error is raised
+    at the end of the loop, so the run is recorded as a market-data failure, which
+    leaves the plugin enabled. Fetches are made one at a time, as the loop asks.
+    """
+
+    def __init__(self, items: Sequence[ItemT], fetch: Callable[[ItemT], Awaitable[DataT]]) -> None:
+        self._items = items
+        self._fetch = fetch
+        self.errors: list[MarketDataError] = []
+
+    @property
+    def failed(self) -> int:
+        """Items skipped for want of market data so far."""
+        return len(self.errors)
+
+    async def __aiter__(self) -> AsyncIterator[tuple[ItemT, DataT]]:
+        for item in self._items:
+            try:
+                data = await self._fetch(item)
+            except MarketDataError as error:
+                self.errors.append(error)
+                continue
+            yield item, data
+        if self.errors and len(self.errors) == len(self._items):
+            raise self.errors[0]
 
 
 class PluginContext(Generic[ConfigT]):
@@ -58,6 +98,13 @@ class PluginContext(Generic[ConfigT]):
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def fetch_each(
+        self, items: Sequence[ItemT], fetch: Callable[[ItemT], Awaitable[DataT]]
+    ) -> MarketFetches[ItemT, DataT]:
+        """For each item, ``await fetch(item)`` (e.g. its chain from ``self.market``);
+        see :class:`MarketFetches` for what a failed fetch does."""
+        return MarketFetches(items, fetch)
 
     async def raise_alert(
         self,

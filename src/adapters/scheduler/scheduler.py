@@ -1,16 +1,13 @@
 """The scheduler: our small interface over APScheduler's ``AsyncIOScheduler``.
 
-Everything outside this package — the Litestar lifespan, the HTTP controllers, the
-CLI — talks to :class:`Scheduler`: start and stop it, list and change jobs (changes
-are stored and rescheduled at once), run a job now, read the history, list and
-change plugins. It works headless too: without :meth:`Scheduler.start`, jobs still
-run on demand (:meth:`run_now`) and tests drive :meth:`run_scheduled` with the
-triggers' own fire times (:meth:`trigger`) and a fake clock — the very path
-APScheduler calls.
-
-A job's effective schedule is layered like every setting: its default <
-``scheduler.jobs.<name>`` in the config file < what ``update_job`` stored under
-``job.<name>`` in the settings table.
+:class:`Scheduler` starts and stops, lists and changes jobs (stored and rescheduled at
+once), runs a job now, reads the history, lists and changes plugins. The HTTP adapter
+and the CLI see it only as :class:`~adapters.scheduler.control.LocalJobControl`; the
+container builds it (``assembly.py``). Headless, jobs still run on demand
+(:meth:`run_now`), and tests drive :meth:`run_scheduled` with the triggers' own fire
+times (:meth:`trigger`) and a fake clock — the very path APScheduler calls. A job's
+schedule is layered like every setting (``job_settings.py``); the run history's
+upkeep is ``housekeeping.py``.
 
 Other processes change those settings too (the CLI on the database, a server worker
 that does not run the jobs): every change here reads the stored row in its own
@@ -34,49 +31,39 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 import msgspec
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
-from adapters.scheduler.discovery import Discovery, discover
 from adapters.scheduler.history import JobRunQuery, JobRunView, last_run, list_runs, view_of
-from adapters.scheduler.job_facade import JobFacade
-from adapters.scheduler.jobs import CORE_DEFAULTS, Job, core_jobs
+from adapters.scheduler.housekeeping import RunHousekeeping
+from adapters.scheduler.job_settings import JobLayers, changed_fields, settings_key
+from adapters.scheduler.jobs import Job
 from adapters.scheduler.lease import LeaseView, SchedulerLease, new_identity
-from adapters.scheduler.owners import is_alive
-from adapters.scheduler.plugin_host import PluginHost, PluginServices
-from adapters.scheduler.runner import STOP_GRACE, JobRunner
-from adapters.scheduler.schedules import JobSchedule, describe, trigger_for, with_override
-from adapters.scheduler.token_watch import SCHWAB_LOGIN_WATCH
+from adapters.scheduler.plugin_host import PluginHost
+from adapters.scheduler.runner import JobRunner
+from adapters.scheduler.schedules import JobSchedule, describe, trigger_for
 from adapters.scheduler.views import (
     JobView,
     PluginUpdate,
     PluginView,
     SchedulerRole,
-    SchedulerState,
     SchedulerStatus,
+    state_of,
 )
-from adapters.settings import JobOverride, SchedulerSettings, SettingsError
-from wheel_core.app.facade import WheelFacade
+from adapters.settings import JobOverride, SchedulerSettings
 from wheel_core.app.views import Page
 from wheel_core.domain.entities import JobRun
-from wheel_core.domain.errors import ConflictError, NotFoundError, ValidationError
-from wheel_core.ports import Clock, MarketCalendar, MarketData, Notifier, UnitOfWorkFactory
+from wheel_core.domain.errors import ConflictError, NotFoundError
+from wheel_core.ports import Clock, MarketCalendar, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 RELOAD_SECONDS = 60
 """How often the running scheduler reads the job and plugin settings stored elsewhere."""
-ORPHANED = "interrupted (the process stopped during the run)"
-
-
-def settings_key(name: str) -> str:
-    return f"job.{name}"
 
 
 class Scheduler:
@@ -106,9 +93,20 @@ class Scheduler:
         self._aps: AsyncIOScheduler | None = None
         self._scheduled: dict[str, JobSchedule | None] = {}
         """What APScheduler holds for each job (``None``: nothing), as of ``_sync``."""
-        self._file = self._file_overrides(settings)
-        self._born = clock.now()
-        self._pruned_on: date | None = None
+        self._layers = JobLayers(
+            self._jobs,
+            plugin_enabled=plugins.is_enabled,
+            settings=settings,
+            calendar=calendar,
+            clock=clock,
+        )
+        self._housekeeping = RunHousekeeping(
+            unit_of_work=unit_of_work,
+            clock=clock,
+            keep_days=settings.keep_runs_days,
+            timeout_of=self._timeout_of,
+            born=clock.now(),
+        )
         self._reloader: asyncio.Task[None] | None = None
         self._pause: Callable[[float], Awaitable[None]] = asyncio.sleep
         """What the reload and heartbeat loops wait with (tests replace it: no real time)."""
@@ -129,7 +127,7 @@ class Scheduler:
         """Read the stored job and plugin settings (``start`` does it; a process that
         does not run the scheduler calls it to show and run jobs on demand)."""
         try:
-            self._stored = await self._read_stored()
+            self._stored = await self._layers.read(self._unit_of_work)
             await self._plugins.load()
         except Exception:  # the database is down: run on the defaults, say so in the log
             log.exception("job and plugin settings could not be read; defaults are used")
@@ -139,7 +137,7 @@ class Scheduler:
         schedule or enable flag another process changed (the running scheduler does it
         every ``RELOAD_SECONDS``); a database that cannot be read changes nothing."""
         try:
-            stored = await self._read_stored()
+            stored = await self._layers.read(self._unit_of_work)
             await self._plugins.load()
         except Exception:
             log.exception("job and plugin settings could not be read again")
@@ -147,6 +145,13 @@ class Scheduler:
         self._stored = stored
         for name in self._jobs:
             self._resync(name)
+
+    async def refresh(self) -> None:
+        """:meth:`reload` unless this scheduler runs (its reload task keeps it current):
+        the process that runs the jobs may have changed their settings (a plugin
+        disabled after a failure)."""
+        if not self.running:
+            await self.reload()
 
     async def _reload_every(self, seconds: float) -> None:
         while True:
@@ -157,84 +162,21 @@ class Scheduler:
                 await self.prune_runs()
 
     async def prune_runs(self) -> int:
-        """Delete the runs older than ``scheduler.keep_runs_days``, once a day; how many.
-        A database that cannot be written to is logged and tried again tomorrow."""
-        today = self._clock.now().date()
-        keep = self._settings.keep_runs_days
-        if keep == 0 or self._pruned_on == today:
-            return 0
-        self._pruned_on = today
-        try:
-            async with self._unit_of_work() as uow:
-                pruned = await uow.job_runs.delete_finished_before(
-                    self._clock.now() - timedelta(days=keep)
-                )
-                await uow.commit()
-        except Exception:
-            log.exception("the run history could not be pruned")
-            return 0
-        if pruned:
-            log.info("deleted %d job runs older than %d days", pruned, keep)
-        return pruned
-
-    async def _read_stored(self) -> dict[str, JobOverride]:
-        stored: dict[str, JobOverride] = {}
-        async with self._unit_of_work() as uow:
-            for name in self._jobs:
-                override = self._decoded(name, await uow.settings.get(settings_key(name)))
-                if override is not None:
-                    stored[name] = override
-        return stored
-
-    def _decoded(self, name: str, raw: str | None) -> JobOverride | None:
-        """The stored override of ``name``; ``None`` when none, or unusable (logged)."""
-        if raw is None:
-            return None
-        try:
-            override = msgspec.json.decode(raw, type=JobOverride)
-            self._effective(name, {name: override})
-        except (msgspec.DecodeError, ValidationError) as error:
-            log.error("stored settings of job %s ignored: %s", name, error)
-            return None
-        return override
+        """Delete the runs older than ``scheduler.keep_runs_days``, once a day; how many
+        (see ``housekeeping.py``)."""
+        return await self._housekeeping.prune_runs()
 
     async def close_orphans(self) -> int:
-        """Record as failures the runs still ``running`` whose process stopped mid-run;
-        how many. Done at start and with every reload, so a run left by a process that
-        died while another kept running is closed within a minute of its timeout."""
-        now = self._clock.now()
-        try:
-            async with self._unit_of_work(read_only=True) as uow:
-                running = await uow.job_runs.search(JobRunQuery(status="running"))
-            orphans = {run.id for run in running if self._orphaned(run, now)}
-            if not orphans:
-                return 0
-            closed = 0
-            async with self._unit_of_work() as uow:  # again: one may have finished since
-                for run in await uow.job_runs.search(JobRunQuery(status="running")):
-                    if run.id in orphans:
-                        run.status, run.error, run.finished_at = "failure", ORPHANED, now
-                        await uow.job_runs.update(run)
-                        closed += 1
-                await uow.commit()
-        except Exception:
-            log.exception("runs left running by a stopped process could not be closed")
-            return 0
-        log.warning("%d job runs left running by a stopped process were closed", closed)
-        return closed
+        """Record as failures the runs a stopped process left ``running``; how many
+        (see ``housekeeping.py``)."""
+        return await self._housekeeping.close_orphans()
 
-    def _orphaned(self, run: JobRun, now: datetime) -> bool:
-        """Whether ``run``'s process is gone (see ``owners.py``). A run without an owner
-        was recorded by an older version: gone if it began before this process."""
-        if run.owner is None:
-            return run.started_at < self._born
-        if is_alive(run.owner) is False:
-            return True
+    def _timeout_of(self, job: str) -> int:
+        """The job's timeout in seconds; the default for a plugin since removed."""
         try:
-            timeout = self.schedule(run.job).timeout_seconds or self._settings.job_timeout
-        except NotFoundError:  # a plugin since removed
-            timeout = self._settings.job_timeout
-        return now - run.started_at > timedelta(seconds=timeout + STOP_GRACE)
+            return self.schedule(job).timeout_seconds or self._settings.job_timeout
+        except NotFoundError:
+            return self._settings.job_timeout
 
     async def start(self) -> None:
         """Load the settings, start APScheduler on the running event loop and contend for
@@ -368,15 +310,6 @@ class Scheduler:
         role: SchedulerRole | None = None
         if self.running:
             role = "leader" if self._leading else "standby"
-        state: SchedulerState = (
-            "running"
-            if role == "leader"
-            else "standby"
-            if role == "standby"
-            else "stopped"
-            if self._enabled
-            else "disabled"
-        )
         upcoming = [
             (when, name)
             for name in self._jobs
@@ -384,7 +317,7 @@ class Scheduler:
         ]
         first = min(upcoming, default=None)
         return SchedulerStatus(
-            status=state,
+            status=state_of(role, enabled=self._enabled),
             jobs=len(upcoming),
             next_run_at=None if first is None else first[0],
             next_job=None if first is None else first[1],
@@ -418,7 +351,7 @@ class Scheduler:
     def schedule(self, name: str) -> JobSchedule:
         """The job's effective schedule; for a plugin, ``enabled`` is the plugin's flag."""
         self._job(name)
-        return self._effective(name, self._stored)
+        return self._layers.effective(name, self._stored)
 
     def is_enabled(self, name: str) -> bool:
         return self.schedule(name).enabled
@@ -464,21 +397,13 @@ class Scheduler:
         """Validate, store and apply at once (the running scheduler reschedules the job).
         For a plugin, ``enabled`` is the plugin's enable flag."""
         job = self._job(name)
-        fields = {
-            key: value
-            for key in change.__struct_fields__
-            if (value := getattr(change, key)) is not None
-        }
-        if change.interval_minutes is not None:
-            fields["cron"] = None
-        if change.cron is not None:
-            fields["interval_minutes"] = None
+        fields = changed_fields(change)
         plugin_enabled = fields.pop("enabled", None) if job.kind == "plugin" else None
         plugin_state = None
         async with self._unit_of_work() as uow:  # one transaction: read, change, write
-            current = self._decoded(name, await uow.settings.get(settings_key(name)))
+            current = self._layers.decoded(name, await uow.settings.get(settings_key(name)))
             updated = msgspec.structs.replace(current or JobOverride(), **fields)
-            self._check_fires(self._effective(name, {name: updated}, check=change))
+            self._layers.check_fires(self._layers.effective(name, {name: updated}, check=change))
             await uow.settings.set(settings_key(name), msgspec.json.encode(updated).decode())
             if plugin_enabled is not None:
                 change_flag = PluginUpdate(enabled=plugin_enabled)
@@ -543,56 +468,6 @@ class Scheduler:
         except KeyError:
             raise NotFoundError("job", name) from None
 
-    def _effective(
-        self, name: str, stored: dict[str, JobOverride], check: JobOverride | None = None
-    ) -> JobSchedule:
-        job = self._jobs[name]
-        schedule = job.default
-        if name in self._file:
-            schedule = with_override(schedule, self._file[name])
-        if check is not None:
-            with_override(schedule, check)  # names the field of the change itself
-        if name in stored:
-            schedule = with_override(schedule, stored[name])
-        if job.kind == "plugin":
-            schedule = msgspec.structs.replace(schedule, enabled=self._plugins.is_enabled(name))
-        trigger_for(schedule, self._settings.timezone, self._calendar)
-        return schedule
-
-    def _check_fires(self, schedule: JobSchedule) -> None:
-        """Refuse a schedule that would never run (``0 0 31 2 *``, or ``0 20 * * *`` only
-        while the market is open): saved, it would look set and do nothing, silently."""
-        if not schedule.enabled:
-            return
-        trigger = trigger_for(schedule, self._settings.timezone, self._calendar)
-        if trigger.get_next_fire_time(None, self._clock.now()) is None:
-            gate = {"market_open": " while the market is open", "trading_day": " on trading days"}
-            raise ValidationError(
-                f"{'cron' if schedule.cron else 'interval_minutes'}: this schedule never "
-                f"fires{gate.get(schedule.only_when, '')}; change it, or only_when"
-            )
-
-    def _file_overrides(self, settings: SchedulerSettings) -> dict[str, JobOverride]:
-        overrides: dict[str, JobOverride] = {}
-        for name, override in settings.jobs.items():
-            if name not in self._jobs:
-                log.warning("scheduler.jobs.%s names no job; ignored", name)
-                continue
-            try:
-                with_override(self._jobs[name].default, override)
-                if override.timezone:
-                    trigger_for(
-                        with_override(self._jobs[name].default, override),
-                        settings.timezone,
-                        self._calendar,
-                    )
-            except ValidationError as error:
-                raise SettingsError(
-                    f"invalid setting scheduler.jobs.{name}.{error.message}"
-                ) from None
-            overrides[name] = override
-        return overrides
-
     def _resync(self, name: str) -> None:
         """``_sync`` when the job's settings no longer match what APScheduler holds (a
         reschedule restarts an interval: not done for nothing)."""
@@ -622,57 +497,3 @@ class Scheduler:
                 name=name,
                 replace_existing=True,
             )
-
-
-def build_scheduler(
-    *,
-    settings: SchedulerSettings,
-    enabled: bool,
-    unit_of_work: UnitOfWorkFactory,
-    clock: Clock,
-    calendar: Callable[[], MarketCalendar],
-    service: Callable[[], Any],
-    market: Callable[[], MarketData],
-    notifier: Callable[[], Notifier],
-    discovery: Discovery,
-    lease: SchedulerLease,
-    extra_jobs: Sequence[Job] = (),
-) -> Scheduler:
-    """The scheduler over the container's parts (each asked for at run time, so parts
-    rebuilt after a settings change are the ones used). ``extra_jobs`` are adapter jobs
-    the container adds beside the four core ones (the Schwab login watch)."""
-    facade: Callable[[], JobFacade] = service
-    plugin_service: Callable[[], WheelFacade] = service
-    host = PluginHost(
-        discovery,
-        unit_of_work=unit_of_work,
-        services=PluginServices(
-            service=plugin_service, market=market, calendar=calendar, notifier=notifier, clock=clock
-        ),
-        default_timeout=settings.job_timeout,
-    )
-    return Scheduler(
-        jobs=[*core_jobs(facade), *extra_jobs],
-        plugins=host,
-        runner=JobRunner(
-            unit_of_work=unit_of_work,
-            clock=clock,
-            calendar=calendar,
-            default_timeout=settings.job_timeout,
-        ),
-        unit_of_work=unit_of_work,
-        clock=clock,
-        calendar=calendar,
-        settings=settings,
-        enabled=enabled,
-        lease=lease,
-    )
-
-
-def discover_plugins(settings: SchedulerSettings) -> Discovery:
-    """The plugins of ``scheduler.plugins_dir`` and of the installed entry points."""
-    return discover(
-        Path(settings.plugins_dir).expanduser(),
-        reserved=frozenset({*CORE_DEFAULTS, SCHWAB_LOGIN_WATCH}),
-        import_timeout=settings.plugin_import_timeout,
-    )

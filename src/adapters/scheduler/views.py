@@ -67,6 +67,14 @@ SchedulerState = Literal["running", "standby", "stopped", "disabled"]
 SchedulerRole = Literal["leader", "standby"]
 
 
+def state_of(role: SchedulerRole | None, *, enabled: bool) -> SchedulerState:
+    """The status of a process's scheduler from its part in the lease (``None``: not
+    running) and whether it should run the jobs (``server.scheduler``)."""
+    if role is not None:
+        return "running" if role == "leader" else "standby"
+    return "stopped" if enabled else "disabled"
+
+
 class SchedulerStatus(msgspec.Struct, frozen=True, kw_only=True):
     status: SchedulerState
     """``running``: this process leads and runs the jobs; ``standby``: another process

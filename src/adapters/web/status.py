@@ -1,8 +1,8 @@
 """The status line: is the market open, are prices simulated or stale, who runs the jobs.
 
-These are the figures ``GET /api/v1/health`` reports, read from the same container
-parts (calendar, clock, settings, scheduler). The issue's operations service will
-own them; then this module asks it instead.
+Prices and jobs are what ``GET /api/v1/health`` reports, asked of the same
+operations service (``adapters.operations``); whether the market is open is the
+container's exchange calendar at the clock's now.
 """
 
 from __future__ import annotations
@@ -17,20 +17,19 @@ class StatusLine(msgspec.Struct, frozen=True, kw_only=True):
     market_open: bool
     simulated: bool
     stale: bool
+    """A position's price is stale, or the market data provider is not answering."""
     jobs: str
     """Which process runs the scheduled jobs, in words."""
 
 
 async def status_line(state: State, positions: list[PositionView]) -> StatusLine:
     container = state.container
-    now = container.clock().now()
-    settings = container.settings()
-    scheduler = await container.scheduler().current_status()
+    health = await container.operations().health()
     return StatusLine(
-        market_open=container.calendar().is_open(now),
-        simulated=settings.market_data.provider == "simulated",
-        stale=any(position.stale for position in positions),
-        jobs=_jobs_in_words(scheduler.status, scheduler.leader),
+        market_open=container.calendar().is_open(container.clock().now()),
+        simulated=health.market_data.simulated,
+        stale=health.market_data.status != "ok" or any(p.stale for p in positions),
+        jobs=_jobs_in_words(health.scheduler.status, health.scheduler.leader),
     )
 
 

@@ -1,4 +1,12 @@
-"""The use-case facade (:class:`WheelService`) with its command and view Structs."""
+"""The use cases: the driving port (:class:`WheelFacade`), its implementation
+(:class:`WheelService`) and the command and view Structs they take and answer.
+
+Callers type against :class:`WheelFacade` and construct :class:`WheelService`,
+which hands each use case to one of the rooms of this package (portfolios,
+bookkeeping, positions, recommendations, reports, monitoring), each built on the
+shared :class:`~wheel_core.app.context.AppContext` and the rooms below it. The
+layout is drawn in :mod:`wheel_core.app.context`.
+"""
 
 from wheel_core.app.commands import (
     AddToWatchlist,
@@ -17,6 +25,7 @@ from wheel_core.app.commands import (
     UpdateWheel,
 )
 from wheel_core.app.config import CoreSettings
+from wheel_core.app.facade import WheelFacade
 from wheel_core.app.service import WheelService
 from wheel_core.app.views import (
     OpportunityScan,
@@ -61,6 +70,7 @@ __all__ = [
     "TradeView",
     "UpdatePortfolio",
     "UpdateWheel",
+    "WheelFacade",
     "WheelFailure",
     "WheelHistory",
     "WheelRecommendation",

@@ -1,9 +1,13 @@
 """The driving port as a Protocol: what any front end may ask of the product.
 
+This Protocol is the one list of use cases.
 :class:`~wheel_core.app.service.WheelService` is the implementation over the
-database and the market; the CLI's remote mode implements the same Protocol over
-HTTP. Front ends are written against :class:`WheelFacade`, so one CLI command runs
-unchanged on either and prints the same output. Every method answers the Structs
+database and the market (each method one of its rooms'); the CLI's remote mode
+implements the same Protocol over HTTP. Tests (``tests/unit/core/test_facade.py``,
+``tests/unit/adapters/test_facade_implementations.py``) check that each
+implementation offers exactly these methods, called the same way. Front ends
+are written against :class:`WheelFacade`, so one CLI command runs unchanged on
+either and prints the same output. Every method answers the Structs
 of :mod:`wheel_core.app.views` (and the domain's), and fails with the domain's
 errors, whichever implementation is behind it.
 """
@@ -52,7 +56,8 @@ from wheel_core.ports import AlertQuery, OpportunityQuery, SnapshotQuery, TradeQ
 
 
 class WheelFacade(Protocol):
-    """Every use case, async; see :class:`~wheel_core.app.service.WheelService` for each."""
+    """Every use case, async; each is documented on the room that implements it (see
+    :mod:`wheel_core.app.service` for which room that is)."""
 
     # --- portfolios ---------------------------------------------------------------
     async def ensure_default_portfolio(self) -> Portfolio: ...

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 
+from wheel_core.app.views import WheelFailure
+from wheel_core.domain.entities import Wheel
 from wheel_core.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -31,4 +33,17 @@ def failure_text(error: Exception, subject: str) -> str:
     )
 
 
-__all__ = ["failure_text"]
+def subject(wheel: Wheel) -> str:
+    """How a failure names a wheel: ``the AAPL wheel (id 3)``."""
+    return f"the {wheel.symbol} wheel (id {wheel.id})"
+
+
+def wheel_failure(wheel: Wheel, error: Exception) -> WheelFailure:
+    """The report of a wheel a batch went on without."""
+    assert wheel.id is not None
+    return WheelFailure(
+        wheel_id=wheel.id, symbol=wheel.symbol, error=failure_text(error, subject(wheel))
+    )
+
+
+__all__ = ["failure_text", "subject", "wheel_failure"]

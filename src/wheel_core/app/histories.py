@@ -3,16 +3,18 @@
 Listing wheels, a portfolio's summary, positions and performance all need every
 wheel's replayed history. Loading and replaying 30 wheels' trades on every call
 made those the slowest reads of the API, although the histories rarely change.
-:class:`WheelHistories` keeps each wheel's :class:`Ledger` with the wheel's
-*revision* (:meth:`~wheel_core.ports.WheelRepository.revisions`): a number the
-store changes whenever the wheel, one of its trades or one of its share moves
+:class:`WheelHistories` keeps each wheel's :class:`~wheel_core.app.book.Book`
+with the wheel's *revision* (:meth:`~wheel_core.ports.WheelRepository.revisions`):
+a number the store changes whenever the wheel, one of its trades or one of its share moves
 changes — whoever made the change, in this process or another. A call asks for
-the revisions (one query), reuses the ledgers whose revision is unchanged and
+the revisions (one query), reuses the books whose revision is unchanged and
 loads and replays only the others, all inside the caller's unit of work, so what
 it returns is one consistent snapshot of the store.
 
-The ledgers handed out are shared between callers: treat them as read-only. Use
-cases that change a wheel load their own (``Bookkeeping._ledger``).
+The books handed out are shared between callers: treat them as read-only. Use
+cases that change a wheel load their own (:meth:`~wheel_core.app.book.Book.load`).
+The one instance a service keeps lives in its
+:class:`~wheel_core.app.context.AppContext`.
 
 Revisions only grow while the store is the same store: a database file replaced
 under a running process (an older backup copied back) can hand out revisions
@@ -21,11 +23,10 @@ already seen, so restart the server after restoring a file by hand.
 
 from __future__ import annotations
 
-import msgspec
-
+from wheel_core.app.book import Book
 from wheel_core.app.views import WheelView
-from wheel_core.domain.entities import ShareMove, Trade, Wheel
-from wheel_core.domain.lifecycle import Holdings, replay
+from wheel_core.domain.entities import ShareMove
+from wheel_core.domain.lifecycle import replay
 from wheel_core.ports import TradeQuery, UnitOfWork
 
 FEW = 4
@@ -33,29 +34,20 @@ FEW = 4
 more are loaded with one query over the listing's trades."""
 
 
-class Ledger(msgspec.Struct):
-    """A wheel loaded with its full history, and the history replayed."""
-
-    wheel: Wheel
-    trades: list[Trade]
-    moves: list[ShareMove]
-    holdings: Holdings
-
-
 class _Kept:
-    """One wheel's ledger at one revision, and its view once asked for."""
+    """One wheel's book at one revision, and its view once asked for."""
 
-    __slots__ = ("ledger", "revision", "view")
+    __slots__ = ("book", "revision", "view")
 
-    def __init__(self, revision: int, ledger: Ledger) -> None:
+    def __init__(self, revision: int, book: Book) -> None:
         self.revision = revision
-        self.ledger = ledger
+        self.book = book
         self.view: WheelView | None = None
 
 
 class WheelHistories:
     """See the module docstring. ``max_wheels`` bounds the memory kept: past it, the
-    kept ledgers are dropped and rebuilt on demand."""
+    kept books are dropped and rebuilt on demand."""
 
     def __init__(self, max_wheels: int = 10_000) -> None:
         self._kept: dict[int, _Kept] = {}
@@ -67,18 +59,18 @@ class WheelHistories:
     def clear(self) -> None:
         self._kept.clear()
 
-    async def ledgers(
+    async def books(
         self,
         uow: UnitOfWork,
         *,
         portfolio_id: int | None = None,
         symbol: str | None = None,
         active: bool | None = None,
-    ) -> list[Ledger]:
-        """The ledgers of the wheels ``uow.wheels.list`` would return for these filters,
+    ) -> list[Book]:
+        """The books of the wheels ``uow.wheels.list`` would return for these filters,
         in the same order (by id)."""
         kept = await self._entries(uow, portfolio_id, symbol, active)
-        return [entry.ledger for entry in kept]
+        return [entry.book for entry in kept]
 
     async def views(
         self,
@@ -88,14 +80,13 @@ class WheelHistories:
         symbol: str | None = None,
         active: bool | None = None,
     ) -> list[WheelView]:
-        """:meth:`ledgers` as :class:`~wheel_core.app.views.WheelView`\\ s, each built once
+        """:meth:`books` as :class:`~wheel_core.app.views.WheelView`\\ s, each built once
         per revision (a view sums the wheel's trades: for 30 wheels that was most of
         listing them)."""
         views = []
         for entry in await self._entries(uow, portfolio_id, symbol, active):
             if entry.view is None:
-                ledger = entry.ledger
-                entry.view = WheelView.of(ledger.wheel, ledger.holdings, ledger.trades)
+                entry.view = entry.book.view()
             views.append(entry.view)
         return views
 
@@ -121,15 +112,15 @@ class WheelHistories:
             loaded = await _load(uow, stale, portfolio_id=portfolio_id, symbol=symbol)
             if len(self._kept) + len(loaded) > self._max_wheels:
                 self._kept.clear()
-            for wheel_id, ledger in loaded.items():
-                found[wheel_id] = self._kept[wheel_id] = _Kept(revisions[wheel_id], ledger)
+            for wheel_id, book in loaded.items():
+                found[wheel_id] = self._kept[wheel_id] = _Kept(revisions[wheel_id], book)
         return [found[wheel_id] for wheel_id in revisions if wheel_id in found]
 
 
 async def _load(
     uow: UnitOfWork, wheel_ids: list[int], *, portfolio_id: int | None, symbol: str | None
-) -> dict[int, Ledger]:
-    """The ledgers of ``wheel_ids`` (wheels matching the filters), from ``uow``."""
+) -> dict[int, Book]:
+    """The books of ``wheel_ids`` (wheels matching the filters), from ``uow``."""
     wanted = set(wheel_ids)
     if len(wheel_ids) <= FEW:
         wheels = [w for w in [await uow.wheels.get(i) for i in wheel_ids] if w is not None]
@@ -144,11 +135,11 @@ async def _load(
     moves: dict[int, list[ShareMove]] = {}
     for move in await uow.share_moves.list_for_wheels(wheel_ids):
         moves.setdefault(move.wheel_id, []).append(move)
-    ledgers = {}
+    books = {}
     for wheel in wheels:
         assert wheel.id is not None
         own_trades, own_moves = trades.get(wheel.id, []), moves.get(wheel.id, [])
-        ledgers[wheel.id] = Ledger(
+        books[wheel.id] = Book(
             wheel=wheel, trades=own_trades, moves=own_moves, holdings=replay(own_trades, own_moves)
         )
-    return ledgers
+    return books

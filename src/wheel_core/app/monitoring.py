@@ -2,11 +2,12 @@
 the opportunities found on it.
 
 These are the use cases the scheduler's jobs call (price refresh, risk monitor,
-opportunity scan) and the ones a trader uses to read what they found. They are a
-mixin of :class:`~wheel_core.app.service.WheelService`, which provides the market
-(``_require_market``), positions (``_active_positions``) and recommendations
-(``_recommendation``); like every market use case, they fetch market data *outside*
-any unit of work and report a symbol or wheel that failed beside the others' results.
+opportunity scan) and the ones a trader uses to read what they found. The top room
+of the app layer (see :mod:`wheel_core.app.context` for the layout): it is given the
+context (market, notifier and the delivery of alerts), the positions room (for the
+risk scan) and the recommendations room (for the opportunity scan). Like every
+market use case, it fetches market data *outside* any unit of work and reports a
+symbol or wheel that failed beside the others' results.
 
 Decisions, stated once:
 
@@ -35,18 +36,16 @@ Decisions, stated once:
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
 import msgspec
 
-from wheel_core.app.bookkeeping import Bookkeeping
 from wheel_core.app.commands import AddToWatchlist, RaiseAlert
-from wheel_core.app.config import CoreSettings
+from wheel_core.app.context import AppContext
 from wheel_core.app.failures import failure_text
+from wheel_core.app.positions import Positions
+from wheel_core.app.recommendations import Recommendations
 from wheel_core.app.views import (
     OpportunityScan,
     Page,
@@ -54,7 +53,6 @@ from wheel_core.app.views import (
     PriceRefresh,
     RiskScan,
     SymbolFailure,
-    WheelFailure,
 )
 from wheel_core.domain.checks import normalize_symbol
 from wheel_core.domain.entities import Alert, Opportunity, WatchlistEntry
@@ -66,25 +64,11 @@ from wheel_core.domain.enums import (
     RiskProfile,
     WheelState,
 )
-from wheel_core.domain.errors import (
-    ConflictError,
-    MarketDataError,
-    NotFoundError,
-    ValidationError,
-)
+from wheel_core.domain.errors import ConflictError, NotFoundError, ValidationError
 from wheel_core.domain.rules import exchange_date
-from wheel_core.ports import (
-    AlertQuery,
-    MarketCalendar,
-    MarketData,
-    Notifier,
-    OpportunityQuery,
-    UnitOfWork,
-)
-from wheel_core.recommend import Candidate, Recommendation
+from wheel_core.ports import AlertQuery, OpportunityQuery, UnitOfWork
+from wheel_core.recommend import Candidate
 from wheel_core.risk import PositionRisk
-
-log = logging.getLogger(__name__)
 
 _ContractKey = tuple[str, OptionType, Decimal, str]
 
@@ -111,24 +95,26 @@ def alert_key(condition: str, trade_id: int) -> str:
     return f"{condition}:trade:{trade_id}"
 
 
-class Monitoring(Bookkeeping):
+class Monitoring:
     """Price refresh, risk alerts, watchlist and opportunities; see the module docstring."""
 
-    settings: CoreSettings
-    _market: MarketData | None
-    _calendar: MarketCalendar | None
-    _notifier: Notifier | None
+    def __init__(
+        self, context: AppContext, positions: Positions, recommendations: Recommendations
+    ) -> None:
+        self._context = context
+        self._positions = positions
+        self._recommendations = recommendations
 
     # ── prices ────────────────────────────────────────────────────────────
 
     async def refresh_prices(self) -> PriceRefresh:
         """Quote every distinct symbol of the active wheels, so the provider's cache is warm
         when a trader or a job asks; a symbol that fails is reported and the rest go on."""
-        as_of = self._now()
-        async with self._read() as uow:
+        as_of = self._context.now()
+        async with self._context.read() as uow:
             wheels = await uow.wheels.list(active=True)
         symbols = sorted({wheel.symbol for wheel in wheels})
-        market = self._require_market()
+        market = self._context.require_market()
         failures: list[SymbolFailure] = []
         for symbol in symbols:
             try:
@@ -147,8 +133,8 @@ class Monitoring(Bookkeeping):
     async def monitor_risk(self) -> RiskScan:
         """Assess every active wheel's open option and store an alert for each condition
         met for the first time; the answer holds only those new alerts (to deliver)."""
-        located, failures = await self._active_positions(None, open_options_only=True)
-        now = self._now()
+        located, failures = await self._positions.active(None, open_options_only=True)
+        now = self._context.now()
         findings: list[_Finding] = []
         checked = 0
         for _, position in located:
@@ -158,14 +144,14 @@ class Monitoring(Bookkeeping):
             findings.extend(_findings(position, risk, risk.trade_id, now))
         raised: list[Alert] = []
         if findings:
-            async with self._uow() as uow:
+            async with self._context.write() as uow:
                 for finding in findings:
                     keys = (finding.alert.key, *finding.unless)
                     if any([await uow.alerts.find_by_key(key) is not None for key in keys]):
                         continue
                     raised.append(await uow.alerts.add(finding.alert))
                 await uow.commit()
-        await self._deliver(raised)
+        await self._context.deliver(raised)
         return RiskScan(checked=checked, alerts=raised, failures=failures)
 
     async def raise_alert(self, command: RaiseAlert) -> Alert | None:
@@ -174,7 +160,7 @@ class Monitoring(Bookkeeping):
         A ``trade_id`` alone also ties the alert to the trade's wheel, so the alert goes
         when the wheel is deleted.
         """
-        async with self._uow() as uow:
+        async with self._context.write() as uow:
             if await uow.alerts.find_by_key(command.key) is not None:
                 return None
             wheel_id = command.wheel_id
@@ -196,33 +182,33 @@ class Monitoring(Bookkeeping):
                     key=command.key,
                     message=command.message,
                     level=command.level,
-                    created_at=self._now(),
+                    created_at=self._context.now(),
                     wheel_id=wheel_id,
                     trade_id=command.trade_id,
                 )
             )
             await uow.commit()
-        await self._deliver([alert])
+        await self._context.deliver([alert])
         return alert
 
     async def list_alerts(self, query: AlertQuery | None = None) -> Page[Alert]:
         """Alerts newest first, filtered; ``total`` counts every match."""
         query = query or AlertQuery()
-        async with self._read() as uow:
+        async with self._context.read() as uow:
             items = await uow.alerts.search(query)
             total = await uow.alerts.count(query)
         return Page(items=items, total=total, offset=query.offset, limit=query.limit)
 
     async def get_alert(self, alert_id: int) -> Alert:
-        async with self._read() as uow:
+        async with self._context.read() as uow:
             return await _alert(uow, alert_id)
 
     async def acknowledge_alert(self, alert_id: int) -> Alert:
         """Mark an alert seen; acknowledging it again keeps the first acknowledgement."""
-        async with self._uow() as uow:
+        async with self._context.write() as uow:
             alert = await _alert(uow, alert_id)
             if alert.acknowledged_at is None:
-                alert.acknowledged_at = self._now()
+                alert.acknowledged_at = self._context.now()
                 await uow.alerts.update(alert)
                 await uow.commit()
             return alert
@@ -231,16 +217,18 @@ class Monitoring(Bookkeeping):
 
     async def watchlist(self) -> list[WatchlistEntry]:
         """The watched symbols, alphabetically."""
-        async with self._read() as uow:
+        async with self._context.read() as uow:
             return await uow.watchlist.list()
 
     async def add_to_watchlist(self, command: AddToWatchlist) -> WatchlistEntry:
         symbol = normalize_symbol(command.symbol)
-        async with self._uow() as uow:
+        async with self._context.write() as uow:
             if await uow.watchlist.get(symbol) is not None:
                 raise ConflictError(f"{symbol} is already on the watchlist")
             entry = await uow.watchlist.add(
-                WatchlistEntry(symbol=symbol, added_at=self._now(), note=command.note.strip())
+                WatchlistEntry(
+                    symbol=symbol, added_at=self._context.now(), note=command.note.strip()
+                )
             )
             await uow.commit()
             return entry
@@ -248,7 +236,7 @@ class Monitoring(Bookkeeping):
     async def remove_from_watchlist(self, symbol: str) -> None:
         """Stop watching a symbol; the opportunities already found on it stay."""
         ticker = normalize_symbol(symbol)
-        async with self._uow() as uow:
+        async with self._context.write() as uow:
             if await uow.watchlist.get(ticker) is None:
                 raise NotFoundError("watchlist symbol", ticker)
             await uow.watchlist.delete(ticker)
@@ -259,7 +247,7 @@ class Monitoring(Bookkeeping):
     async def scan_opportunities(self) -> OpportunityScan:
         """Recommend puts for the idle wheels and the watchlist and store each candidate as
         an opportunity, one per contract across scans; a symbol that fails is reported."""
-        async with self._read() as uow:
+        async with self._context.read() as uow:
             wheels = await uow.wheels.list(active=True)
             watched = await uow.watchlist.list()
         targets = [
@@ -284,12 +272,12 @@ class Monitoring(Bookkeeping):
             for entry in watched
             if entry.symbol not in covered
         ]
-        now = self._now()
+        now = self._context.now()
         gathered: list[Opportunity] = []
         failures: list[SymbolFailure] = []
         for target in targets:
             try:
-                recommendation = await self._recommendation(
+                recommendation = await self._recommendations.for_symbol(
                     target.symbol,
                     OptionType.PUT,
                     profile=target.profile,
@@ -314,84 +302,33 @@ class Monitoring(Bookkeeping):
         query = query or OpportunityQuery()
         if query.symbol is not None:
             query = msgspec.structs.replace(query, symbol=normalize_symbol(query.symbol))
-        async with self._read() as uow:
+        async with self._context.read() as uow:
             items = await uow.opportunities.search(query)
             total = await uow.opportunities.count(query)
         return Page(items=items, total=total, offset=query.offset, limit=query.limit)
 
     async def unread_opportunities(self) -> int:
-        async with self._read() as uow:
+        async with self._context.read() as uow:
             return await uow.opportunities.count(OpportunityQuery(unread_only=True))
 
     async def mark_opportunity_read(self, opportunity_id: int) -> Opportunity:
         """Mark one opportunity read; marking it again keeps the first time it was read."""
-        async with self._uow() as uow:
+        async with self._context.write() as uow:
             opportunity = await uow.opportunities.get(opportunity_id)
             if opportunity is None:
                 raise NotFoundError("opportunity", opportunity_id)
             if opportunity.read_at is None:
-                opportunity.read_at = self._now()
+                opportunity.read_at = self._context.now()
                 await uow.opportunities.update(opportunity)
                 await uow.commit()
             return opportunity
 
     async def mark_all_opportunities_read(self) -> int:
         """Mark every unread opportunity read; how many were unread."""
-        async with self._uow() as uow:
-            changed = await uow.opportunities.mark_all_read(self._now())
+        async with self._context.write() as uow:
+            changed = await uow.opportunities.mark_all_read(self._context.now())
             await uow.commit()
             return changed
-
-    # ── what WheelService provides ────────────────────────────────────────
-
-    async def _deliver(self, alerts: list[Alert]) -> None:
-        """Hand each new alert to the notifier, once, wherever it was raised (a job, a
-        plugin, a manual scan): the key that de-duplicates alerts would stop a later
-        delivery. Stored first, so a notifier that fails loses nothing but the message,
-        and never fails the scan. All at once: a slow webhook costs one delivery's time,
-        not one per alert."""
-        notifier = self._notifier
-        if notifier is None:
-            return
-
-        async def deliver(alert: Alert) -> None:
-            try:
-                await notifier.notify(alert)
-            except Exception:
-                log.exception("alert %s was stored but not delivered", alert.id)
-
-        await asyncio.gather(*(deliver(alert) for alert in alerts))
-
-    def _require_market(self) -> MarketData:
-        if self._market is None:
-            raise MarketDataError("no market data provider is configured")
-        return self._market
-
-    def _require_calendar(self) -> MarketCalendar:
-        if self._calendar is None:
-            raise MarketDataError("no market calendar is configured")
-        return self._calendar
-
-    async def _active_positions(
-        self, portfolio_id: int | None, *, open_options_only: bool = False
-    ) -> tuple[Sequence[tuple[object, PositionView]], list[WheelFailure]]:
-        """Every active wheel's position and the wheels that failed (see WheelService)."""
-        raise NotImplementedError
-
-    async def _recommendation(
-        self,
-        symbol: str,
-        option_type: OptionType,
-        *,
-        profile: RiskProfile,
-        capital: Decimal | None,
-        shares: int = 0,
-        cost_basis: Decimal | None = None,
-        allow_below_cost_basis: bool = False,
-        max_dte: int | None = None,
-    ) -> Recommendation:
-        """Options to sell on ``symbol`` now (see WheelService)."""
-        raise NotImplementedError
 
     # ── internals ─────────────────────────────────────────────────────────
 
@@ -406,7 +343,7 @@ class Monitoring(Bookkeeping):
         """
         found: dict[_ContractKey, Opportunity] = {}
         refreshed: dict[_ContractKey, Opportunity] = {}
-        async with self._uow() as uow:
+        async with self._context.write() as uow:
             expired = await uow.opportunities.delete_expired(exchange_date(now))
             for opportunity in gathered:
                 key = _contract_key(opportunity)

@@ -2,16 +2,26 @@
 
 Adapters map these to HTTP status codes and CLI exit codes in one place each;
 the messages are shown to users verbatim, so they say what was wrong and what
-to do instead.
+to do instead. Each kind carries its ``code``, the name a program reads on the wire
+(the ``code`` of an HTTP problem): the HTTP adapter writes ``error.code`` and the
+CLI's remote client turns it back into the class with :func:`error_class`, so the
+two sides cannot drift apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import ClassVar
 
 
 class DomainError(Exception):
     """Base of every refusal the core makes on purpose."""
+
+    code: ClassVar[str] = "refused"
+    """The kind's name on the wire; a subclass without its own shares its parent's."""
+    narrower_codes: ClassVar[tuple[str, ...]] = ()
+    """Codes an adapter gives a narrower kind of its own (a provider's unlisted symbol is
+    ``symbol_not_found``); a client that does not know that kind reads them as this class."""
 
     @property
     def message(self) -> str:
@@ -25,9 +35,13 @@ class ValidationError(DomainError, ValueError):
     ``__post_init__`` raises it, reports it as a validation error of the body.
     """
 
+    code = "invalid"
+
 
 class NotFoundError(DomainError):
     """A referenced portfolio, wheel, trade or snapshot does not exist."""
+
+    code = "not_found"
 
     def __init__(self, kind: str, key: object) -> None:
         super().__init__(f"{kind} {key!r} not found")
@@ -38,9 +52,13 @@ class NotFoundError(DomainError):
 class ConflictError(DomainError):
     """The request is valid in itself but clashes with what is stored (duplicate name, ...)."""
 
+    code = "conflict"
+
 
 class InvalidTransitionError(ConflictError):
     """An event the wheel's current state does not allow; nothing was changed."""
+
+    code = "invalid_transition"
 
     def __init__(self, state: str, action: str, allowed: Iterable[str]) -> None:
         allowed = tuple(allowed)
@@ -55,13 +73,50 @@ class InvalidTransitionError(ConflictError):
 class RuleViolationError(ConflictError):
     """A wheel rule (cash-secured, covered, date order) refuses the event; nothing was changed."""
 
+    code = "rule_violation"
+
 
 class MarketDataError(DomainError):
     """Market data is missing, stale beyond use, or the provider failed."""
 
+    code = "market_data_unavailable"
+    narrower_codes = ("symbol_not_found",)
+
 
 class PricingError(DomainError):
     """Option math was asked something it cannot answer honestly (price outside bounds)."""
+
+    code = "pricing"
+
+
+def _core_kinds() -> list[type[DomainError]]:
+    """:class:`DomainError` and every subclass defined in this module, parents first."""
+    kinds: list[type[DomainError]] = [DomainError]
+    for kind in kinds:
+        kinds.extend(sub for sub in kind.__subclasses__() if sub.__module__ == __name__)
+    return kinds
+
+
+def _by_code() -> dict[str, type[DomainError]]:
+    found: dict[str, type[DomainError]] = {}
+    for kind in _core_kinds():
+        own = (kind.code,) if "code" in vars(kind) else ()
+        for code in (*own, *vars(kind).get("narrower_codes", ())):
+            if code in found:
+                raise TypeError(f"two domain errors claim the code {code!r}")
+            found[code] = kind
+    return found
+
+
+ERROR_CLASSES: Mapping[str, type[DomainError]] = _by_code()
+"""Every code on the wire → the core class that reports it (derived from the classes
+above: each one's ``code`` and ``narrower_codes``)."""
+
+
+def error_class(code: str) -> type[DomainError] | None:
+    """The core's class for a problem ``code``; ``None`` for a code no domain error has
+    (a malformed request, a storage failure)."""
+    return ERROR_CLASSES.get(code)
 
 
 class StorageError(Exception):

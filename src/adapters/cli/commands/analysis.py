@@ -6,11 +6,12 @@ from typing import Annotated, Literal
 
 from cyclopts import Parameter
 
-from adapters.cli.addressing import current_portfolio, wheel_by_symbol
+from adapters.cli.addressing import portfolio_to_read, wheel_by_symbol
 from adapters.cli.options import Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import refuse_usage, run_with
-from adapters.cli.tables import performance_view, recommendation_view, recommendations_view
+from adapters.cli.tables.performance import performance_view
+from adapters.cli.tables.recommendations import recommendation_view, recommendations_view
 from wheel_core.app.facade import WheelFacade
 from wheel_core.app.views import WheelRecommendation
 from wheel_core.domain.enums import WheelState
@@ -65,7 +66,7 @@ def recommend(
     async def every(facade: WheelFacade) -> list[WheelRecommendation]:
         portfolio_id = None
         if not all_portfolios:
-            portfolio_id = (await current_portfolio(facade, options)).id
+            portfolio_id = (await portfolio_to_read(facade, options)).id
         wheels = [
             w
             for w in await facade.list_wheels(portfolio_id=portfolio_id)
@@ -109,10 +110,10 @@ def performance(
         async def rows(facade: WheelFacade) -> list[str]:
             portfolio_id = None
             if not all_portfolios:
-                portfolio_id = (await current_portfolio(facade, options)).id
+                portfolio_id = (await portfolio_to_read(facade, options)).id
             return list(await facade.export_performance_csv(window, portfolio_id=portfolio_id))
 
-        Output(options).text(run_with(options, rows))
+        Output(options).text(run_with(options, rows, reads_only=True))
         return
 
     async def report(facade: WheelFacade) -> tuple[PerformanceReport, str]:
@@ -121,13 +122,13 @@ def performance(
             return await facade.performance(window, wheel_id=wheel.id), wheel.symbol
         if all_portfolios:
             return await facade.performance(window), "all portfolios"
-        portfolio = await current_portfolio(facade, options)
+        portfolio = await portfolio_to_read(facade, options)
         return (
             await facade.performance(window, portfolio_id=portfolio.id),
             f"portfolio {portfolio.name}",
         )
 
-    found, title = run_with(options, report)
+    found, title = run_with(options, report, reads_only=True)
     if export == "json":
         options = options.as_json()
     Output(options).result(found, lambda r: performance_view(r, title))

@@ -1,7 +1,8 @@
 """``wheel-strategy config ...``: the settings in effect, and whether a settings file is valid.
 
-Secrets are never printed: ``config show`` goes through :func:`adapters.settings.redacted`
-locally, and the server redacts its own before answering ``GET /api/v1/system/config``.
+Secrets are never printed: ``config show`` asks the operations service
+(``adapters/operations``) for the settings with secrets redacted locally, and the server
+redacts its own before answering ``GET /api/v1/system/config``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from adapters.cli.output import Output
 from adapters.cli.runner import EXIT_USAGE, refuse_usage, run
 
 if TYPE_CHECKING:
+    from adapters.operations import Operations
     from adapters.settings import Settings
 
 app = App(name="config", help="Show the settings in effect; check a settings file.")
@@ -56,26 +58,19 @@ async def _local_settings(options: GlobalOptions) -> Settings:
     """The file, environment and ``--db`` settings, with the stored run-time changes of an
     existing database on top (a database that does not exist yet is not created)."""
     from adapters.cli.session import local_settings
-    from adapters.container import build_container, stop, stored_settings
-    from adapters.persistence.database import database_url, sqlite_path
-    from adapters.persistence.migrate import upgrade
-    from adapters.settings import redacted, with_stored
+    from adapters.container import build_container, stop
+    from adapters.operations.database import exists
+    from adapters.settings import redacted
 
     settings = local_settings(options)
-    path = sqlite_path(database_url(settings.database.url))
-    if path is not None and not _is_file(path):
+    if not exists(settings.database.url):
         return redacted(settings)
     container = build_container(settings)
     try:
-        await upgrade(container.engine())
-        stored = await stored_settings(container)
+        operations: Operations = container.operations()
+        return await operations.settings_with_stored()
     finally:
         await stop(container)
-    return redacted(with_stored(settings, stored) if stored else settings)
-
-
-def _is_file(path: Path) -> bool:
-    return path.is_file()
 
 
 async def _remote_settings(options: GlobalOptions) -> Settings:

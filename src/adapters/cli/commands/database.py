@@ -4,22 +4,22 @@ Both commands need the database file itself, so both refuse remote mode (exit 2)
 server migrates its own database when it starts, and the legacy import must hold the
 target's write lock and back the file up, which only this machine's process can do.
 
-The ORM, the migrations and the importer are imported inside the commands, as in every
-command module, so ``--help`` stays fast.
+Both go through the operations service the container builds (``adapters/operations``):
+this module parses, reports progress and draws the tables, and never imports
+persistence. The container is imported inside the commands, as in every command
+module, so ``--help`` stays fast.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack, asynccontextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import msgspec
 from cyclopts import App, Parameter
 from rich.console import JustifyMethod, RenderableType
 from rich.table import Table
@@ -28,35 +28,17 @@ from adapters.cli.options import GlobalOptions, Globals, UsageError
 from adapters.cli.output import Output
 from adapters.cli.runner import refuse_usage, run
 from adapters.cli.tables import NONE, day, money, option_label
-from wheel_core.app.views import TradeView
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import URL
-
-    from adapters.persistence.legacy import LegacyImportReport
+    from adapters.operations import DatabaseUpgrade, LegacyImport, Operations
+    from adapters.operations.views import LegacyImportReport
+    from wheel_core.app.views import TradeView
 
 app = App(name="db", help="Upgrade the database, import the legacy tool's trades.db.")
 
 LEGACY_FILE = Path("~/.wheel_strategy/trades.db")
 """Where the legacy tool kept its SQLite file."""
 ZONEINFO_MARKER = "zoneinfo/"
-
-
-class DatabaseUpgrade(msgspec.Struct, frozen=True, kw_only=True):
-    """What ``db upgrade`` did: the schema revision before and after (``None``: no schema)."""
-
-    database: str
-    before: str | None
-    after: str | None
-
-
-@dataclass(frozen=True)
-class LegacyImport:
-    """The import's report and, for the tables only, the open positions it left: ``--json``
-    prints the report alone, as the importer returns it."""
-
-    report: LegacyImportReport
-    open_positions: list[TradeView]
 
 
 # --- db upgrade ------------------------------------------------------------------------
@@ -75,19 +57,8 @@ def upgrade(*, options: Globals) -> None:
     _refuse_remote(options, "db upgrade", "the server upgrades its own database when it starts")
 
     async def work() -> DatabaseUpgrade:
-        from adapters.cli.session import local_settings
-        from adapters.persistence.database import create_engine
-        from adapters.persistence.migrate import current_revision
-        from adapters.persistence.migrate import upgrade as migrate
-
-        engine = create_engine(local_settings(options).database.url)
-        try:
-            before = await current_revision(engine)
-            await migrate(engine)
-            after = await current_revision(engine)
-        finally:
-            await engine.dispose()
-        return DatabaseUpgrade(database=_shown(engine.url), before=before, after=after)
+        async with _operations(options) as operations:
+            return await operations.upgrade_database()
 
     Output(options).result(run(options, work), _upgrade_line)
 
@@ -97,15 +68,6 @@ def _upgrade_line(done: DatabaseUpgrade) -> str:
     if done.before == done.after:
         return f"{done.database}: already at revision {done.after}"
     return f"{done.database}: revision {before} → {done.after}"
-
-
-def _shown(url: URL) -> str:
-    """The database as the user knows it: a SQLite file's path, else the URL without
-    its password."""
-    from adapters.persistence.database import sqlite_path
-
-    path = sqlite_path(url.render_as_string(hide_password=False))
-    return str(path) if path is not None else url.render_as_string(hide_password=True)
 
 
 # --- db import-legacy ------------------------------------------------------------------
@@ -168,50 +130,24 @@ def import_legacy(
 async def _import(
     options: GlobalOptions, output: Output, source: Path, zone: tzinfo, backup_dir: Path | None
 ) -> LegacyImport:
+    async with _operations(options) as operations:
+        with _Bar(output) as bar:
+            return await operations.import_legacy(
+                source, backup_dir=backup_dir, naive_timezone=zone, progress=bar
+            )
+
+
+@asynccontextmanager
+async def _operations(options: GlobalOptions) -> AsyncIterator[Operations]:
+    """The operations service over the direct-mode database; its engine closed after."""
     from adapters.cli.session import local_settings
     from adapters.container import build_container, stop
-    from adapters.persistence.database import database_url, sqlite_path
-    from adapters.persistence.legacy import import_legacy as run_import
-    from adapters.persistence.migrate import upgrade as migrate
-    from wheel_core.ports import TradeQuery
 
-    settings = local_settings(options)
-    backups = _backups(source, backup_dir, sqlite_path(database_url(settings.database.url)))
-    container = build_container(settings)
-    engine = container.engine()
+    container = build_container(local_settings(options))
     try:
-        await migrate(engine)
-        with _Bar(output) as bar:
-            report = await run_import(
-                source,
-                engine,
-                backup_dir=backups,
-                now=container.clock().now(),
-                progress=bar,
-                naive_timezone=zone,
-            )
-        service = container.service()
-        default = await service.ensure_default_portfolio()
-        trades = await service.list_trades(TradeQuery(portfolio_id=default.id, is_open=True))
+        yield container.operations()
     finally:
         await stop(container)
-    symbols = report.premium_by_symbol.keys()
-    return LegacyImport(
-        report=report, open_positions=[t for t in trades.items if t.symbol in symbols]
-    )
-
-
-def _backups(source: Path, backup_dir: Path | None, target: Path | None) -> Path:
-    """Where the backups go; a missing source is refused here, before the target is opened,
-    so that a typo does not create an empty database."""
-    from adapters.persistence.database import default_database_path
-    from adapters.persistence.legacy import LegacyImportError
-
-    if not source.exists():
-        raise LegacyImportError(f"{source} does not exist")
-    if backup_dir is not None:
-        return backup_dir.expanduser()
-    return (target or default_database_path()).parent / "backups"
 
 
 class _Bar:

@@ -16,9 +16,10 @@ from adapters.cli.monitoring_tables import job_view, jobs_table, run_line, runs_
 from adapters.cli.options import Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import EXIT_REFUSED, refuse_usage
-from adapters.cli.scheduling import JobControl, run_jobs
+from adapters.cli.scheduling import run_jobs
 
 if TYPE_CHECKING:
+    from adapters.scheduler.control import JobControl
     from adapters.scheduler.history import JobRunView
     from adapters.scheduler.lease import LeaseView
     from adapters.scheduler.views import JobView

@@ -12,9 +12,10 @@ from adapters.cli.monitoring_tables import plugin_view, plugins_table
 from adapters.cli.options import Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import refuse_usage
-from adapters.cli.scheduling import JobControl, run_jobs
+from adapters.cli.scheduling import run_jobs
 
 if TYPE_CHECKING:
+    from adapters.scheduler.control import JobControl
     from adapters.scheduler.views import PluginView
 
 app = App(

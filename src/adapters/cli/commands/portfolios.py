@@ -11,7 +11,7 @@ from adapters.cli.arguments import Money, build
 from adapters.cli.options import Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import run_with
-from adapters.cli.tables import portfolio_line, portfolios_table, summary_table
+from adapters.cli.tables.portfolios import portfolio_line, portfolios_table, summary_table
 from wheel_core.app.commands import CreatePortfolio
 from wheel_core.app.facade import WheelFacade
 from wheel_core.app.views import Page, PortfolioSummary
@@ -60,7 +60,9 @@ def list_(*, options: Globals) -> None:
         portfolios = await facade.list_portfolios()
         return Page(items=portfolios, total=len(portfolios))
 
-    Output(options).result(run_with(options, work), lambda page: portfolios_table(page.items))
+    Output(options).result(
+        run_with(options, work, reads_only=True), lambda page: portfolios_table(page.items)
+    )
 
 
 @app.command
@@ -75,7 +77,7 @@ def show(reference: Reference, /, *, options: Globals) -> None:
         assert portfolio.id is not None
         return await facade.portfolio_summary(portfolio.id)
 
-    Output(options).result(run_with(options, work), summary_table)
+    Output(options).result(run_with(options, work, reads_only=True), summary_table)
 
 
 @app.command

@@ -52,8 +52,8 @@ def login(*, options: Globals) -> None:
     Example: `wheel-strategy schwab login`
     """
     from adapters.cli.session import local_settings
-    from adapters.market_data.errors import AuthenticationError
     from adapters.settings import SettingsError
+    from wheel_core.domain.errors import MarketDataError
 
     try:
         settings = local_settings(options).schwab
@@ -75,7 +75,7 @@ def login(*, options: Globals) -> None:
         # Called directly, not through ``run``: the flow is interactive and synchronous
         # (it reads the pasted URL from stdin), and Ctrl-C must simply stop it.
         auth.login(api_key, app_secret, settings.callback_url, path)
-    except AuthenticationError as error:
+    except MarketDataError as error:  # the provider's AuthenticationError: what to do next
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(EXIT_REFUSED) from None
     done = SchwabLogin(token_path=str(path))

@@ -7,11 +7,11 @@ from typing import Annotated
 
 from cyclopts import App, Parameter
 
-from adapters.cli.addressing import current_portfolio
+from adapters.cli.addressing import current_portfolio, portfolio_to_read
 from adapters.cli.options import Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import run_with
-from adapters.cli.tables import snapshot_run_view, snapshots_table
+from adapters.cli.tables.snapshots import snapshot_run_view, snapshots_table
 from wheel_core.app.facade import WheelFacade
 from wheel_core.app.views import Page, SnapshotRun
 from wheel_core.domain.entities import Snapshot
@@ -42,13 +42,15 @@ def list_(
     """
 
     async def work(facade: WheelFacade) -> Page[Snapshot]:
-        portfolio = await current_portfolio(facade, options)
+        portfolio = await portfolio_to_read(facade, options)
         query = SnapshotQuery(
             portfolio_id=portfolio.id, symbol=symbol, day_from=since, day_to=until, limit=limit
         )
         return await facade.list_snapshots(query)
 
-    Output(options).result(run_with(options, work), lambda page: snapshots_table(page.items))
+    Output(options).result(
+        run_with(options, work, reads_only=True), lambda page: snapshots_table(page.items)
+    )
 
 
 @app.command

@@ -14,7 +14,7 @@ from adapters.cli.arguments import Money, build
 from adapters.cli.options import Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import refuse_usage, run_with
-from adapters.cli.tables import trade_line
+from adapters.cli.tables.wheels import trade_line
 from wheel_core.app.commands import CloseTrade, ExpireTrade, RecordTrade, RollTrade
 from wheel_core.app.facade import WheelFacade
 from wheel_core.app.views import TradeView

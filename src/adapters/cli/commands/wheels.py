@@ -7,19 +7,19 @@ from typing import Annotated
 
 from cyclopts import Parameter
 
-from adapters.cli.addressing import current_portfolio, wheel_by_symbol
+from adapters.cli.addressing import (
+    current_portfolio,
+    no_portfolio,
+    portfolio_to_read,
+    position_by_symbol,
+    wheel_by_symbol,
+)
 from adapters.cli.arguments import Money, build
 from adapters.cli.options import Globals
 from adapters.cli.output import Output
 from adapters.cli.runner import refuse_usage, run_with
-from adapters.cli.tables import (
-    history_view,
-    position_view,
-    positions_table,
-    prices_table,
-    wheel_line,
-    wheels_view,
-)
+from adapters.cli.tables.positions import position_view, positions_table, prices_table
+from adapters.cli.tables.wheels import history_view, wheel_line, wheels_view
 from wheel_core.app.commands import ImportShares, OpenWheel, SellShares, UpdateWheel
 from wheel_core.app.facade import WheelFacade
 from wheel_core.app.views import (
@@ -31,7 +31,7 @@ from wheel_core.app.views import (
     WheelView,
 )
 from wheel_core.domain.enums import RiskProfile
-from wheel_core.domain.errors import DomainError
+from wheel_core.domain.errors import DomainError, NotFoundError
 
 Symbol = Annotated[str, Parameter(help="Ticker of the underlying, e.g. AAPL.")]
 
@@ -87,11 +87,12 @@ def import_(
     """
 
     async def work(facade: WheelFacade) -> WheelView:
-        portfolio = await current_portfolio(facade, options)
-        assert portfolio.id is not None
         try:
-            wheel = await facade.find_wheel(symbol, portfolio.id)
-        except DomainError:
+            wheel = await facade.wheel_by_symbol(symbol, portfolio=options.portfolio)
+        except NotFoundError as error:
+            if error.kind == "portfolio" and options.portfolio is not None:
+                raise no_portfolio(options.portfolio) from None
+            portfolio = await current_portfolio(facade, options)
             return await facade.open_wheel(
                 build(
                     OpenWheel,
@@ -132,7 +133,7 @@ def list_(
     ) -> tuple[Page[WheelView], dict[int, str] | None, dict[int, PositionView] | None]:
         portfolio_id = None
         if not all_portfolios:
-            portfolio_id = (await current_portfolio(facade, options)).id
+            portfolio_id = (await portfolio_to_read(facade, options)).id
         wheels = await facade.list_wheels(portfolio_id=portfolio_id)
         page = Page(items=wheels, total=len(wheels))
         names = None
@@ -144,7 +145,7 @@ def list_(
             prices = {p.wheel_id: p for p in report.positions}
         return page, names, prices
 
-    page, names, prices = run_with(options, work)
+    page, names, prices = run_with(options, work, reads_only=True)
     Output(options).result(page, lambda p: wheels_view(p, names, prices))
 
 
@@ -171,19 +172,18 @@ def status(
             refuse_usage("give a SYMBOL or --all/--all-portfolios, not both")
 
         async def one(facade: WheelFacade) -> PositionView:
-            wheel = await wheel_by_symbol(facade, options, symbol)
-            return await facade.position_status(wheel.id)
+            return await position_by_symbol(facade, options, symbol)
 
-        output.result(run_with(options, one), position_view)
+        output.result(run_with(options, one, reads_only=True), position_view)
         return
 
     async def every(facade: WheelFacade) -> PositionsReport:
         portfolio_id = None
         if not all_portfolios:
-            portfolio_id = (await current_portfolio(facade, options)).id
+            portfolio_id = (await portfolio_to_read(facade, options)).id
         return await positions_with_progress(facade, output, portfolio_id)
 
-    output.result(run_with(options, every), positions_table)
+    output.result(run_with(options, every, reads_only=True), positions_table)
 
 
 def refresh(*, options: Globals) -> None:
@@ -266,7 +266,7 @@ def history(symbol: Symbol, /, *, options: Globals) -> None:
         wheel = await wheel_by_symbol(facade, options, symbol)
         return await facade.wheel_history(wheel.id)
 
-    Output(options).result(run_with(options, work), history_view)
+    Output(options).result(run_with(options, work, reads_only=True), history_view)
 
 
 def sell_shares(

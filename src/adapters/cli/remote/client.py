@@ -20,13 +20,10 @@ import msgspec
 
 from adapters.cli.remote.errors import RemoteServerError, ServerUnreachableError
 from adapters.cli.remote.problems import error_for
+from adapters.wire import API_PREFIX, MAX_LIMIT
 from wheel_core.app.views import Page
 
 T = TypeVar("T")
-
-API_PREFIX = "/api/v1"
-MAX_LIMIT = 500
-"""The most items the API returns in one page; longer lists take several requests."""
 
 Param = str | int | bool | date | Enum | None
 """A query parameter's value as the facade holds it; ``None`` leaves the parameter out."""

@@ -1,4 +1,4 @@
-"""``RemoteJobControl``: the CLI's :class:`~adapters.cli.scheduling.JobControl` over the
+"""``RemoteJobControl``: the scheduler's :class:`~adapters.scheduler.control.JobControl` over the
 API's ``/jobs`` and ``/plugins`` endpoints.
 
 Names are checked here with the rules the API applies to its path, so a name the API
@@ -16,17 +16,23 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
+from adapters import wire
 from adapters.cli.remote.client import Api
-from adapters.scheduler.history import JobRunQuery, JobRunView
-from adapters.scheduler.lease import LeaseView
-from adapters.scheduler.schedules import NAME_PATTERN
-from adapters.scheduler.views import JobView, PluginUpdate, PluginView
-from adapters.settings import JobOverride
+from adapters.scheduler.control import (
+    NAME_PATTERN,
+    JobOverride,
+    JobRunQuery,
+    JobRunView,
+    JobView,
+    LeaseView,
+    PluginUpdate,
+    PluginView,
+)
 from wheel_core.app.views import Page
 from wheel_core.domain.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from adapters.cli.scheduling import JobControl
+    from adapters.scheduler.control import JobControl
 
 MAX_PLUGIN_NAME = 200
 RUN_ANSWER_MARGIN = 30.0
@@ -48,13 +54,13 @@ class _Health(msgspec.Struct, frozen=True, kw_only=True):
 def job_path(name: str) -> str:
     if not _JOB_NAME.match(name):
         raise NotFoundError("job", name)
-    return f"/jobs/{name}"
+    return wire.fill(wire.JOB, name=name)
 
 
 def plugin_path(name: str) -> str:
     if not name or len(name) > MAX_PLUGIN_NAME or "/" in name:
         raise NotFoundError("plugin", name)
-    return f"/plugins/{quote(name, safe='')}"
+    return wire.fill(wire.PLUGIN, name=quote(name, safe=""))
 
 
 class RemoteJobControl:
@@ -64,7 +70,7 @@ class RemoteJobControl:
         self._api = Api(client)
 
     async def list_jobs(self) -> list[JobView]:
-        return await self._api.call("GET", "/jobs", list[JobView])
+        return await self._api.call("GET", wire.JOBS, list[JobView])
 
     async def get_job(self, name: str) -> JobView:
         return await self._api.call("GET", job_path(name), JobView)
@@ -83,7 +89,7 @@ class RemoteJobControl:
         if query.job is not None and not _JOB_NAME.match(query.job):
             return Page(items=[], total=0, offset=query.offset, limit=query.limit)
         return await self._api.page(
-            "/jobs/runs",
+            wire.JOB_RUNS,
             Page[JobRunView],
             params={
                 "job": query.job,
@@ -98,13 +104,13 @@ class RemoteJobControl:
     async def leader(self) -> LeaseView:
         """From ``/health``: its scheduler member names the leader, whichever process it
         is (this server, another one, ``scheduler run``)."""
-        health = await self._api.call("GET", "/health", _Health)
+        health = await self._api.call("GET", wire.HEALTH, _Health)
         leader = health.scheduler.leader
         expires = None if leader is None else health.scheduler.lease_expires_at
         return LeaseView(holder=leader, expires_at=expires)
 
     async def list_plugins(self) -> list[PluginView]:
-        return await self._api.call("GET", "/plugins", list[PluginView])
+        return await self._api.call("GET", wire.PLUGINS, list[PluginView])
 
     async def get_plugin(self, name: str) -> PluginView:
         return await self._api.call("GET", plugin_path(name), PluginView)

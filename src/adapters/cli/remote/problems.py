@@ -18,13 +18,12 @@ from adapters.cli.remote.errors import (
     RemoteServerError,
     RemoteValidationError,
 )
+from adapters.wire import INVALID_REQUEST
 from wheel_core.domain.errors import (
-    ConflictError,
     DomainError,
-    MarketDataError,
-    PricingError,
-    RuleViolationError,
-    ValidationError,
+    InvalidTransitionError,
+    NotFoundError,
+    error_class,
 )
 
 
@@ -77,35 +76,26 @@ def error_for(status: int, content: bytes, *, url: str, token_sent: bool) -> Exc
 
 
 def _domain_error(status: int, problem: Problem) -> DomainError | None:
-    """The core's error behind the problem, classified as ``adapters.http.problems``
-    classifies it going out (``code`` first, the status where codes are shared)."""
+    """The core's error behind the problem: the class whose ``code`` it carries (see
+    :func:`wheel_core.domain.errors.error_class`), or the request-shape refusal the API
+    reports itself. A problem without a code is read by its status (404, 400)."""
     code, detail = problem.code, problem.detail
-    if code == "symbol_not_found":
-        # A provider's unlisted symbol: a MarketDataError in the core, a 404 on the wire.
-        return MarketDataError(detail)
-    if code == "not_found" or (code is None and status == 404):
-        return RemoteNotFoundError(detail)
-    if code == "invalid_transition":
-        return RemoteInvalidTransitionError(detail, problem.state or "", problem.allowed_actions)
-    if code == "rule_violation":
-        return RuleViolationError(detail)
-    if code == "conflict":
-        return ConflictError(detail)
-    if code == "pricing":
-        return PricingError(detail)
-    if code == "invalid":
-        return ValidationError(detail)
-    if code == "invalid_request" or (code is None and status == 400):
+    if code is None:
+        code = {404: NotFoundError.code, 400: INVALID_REQUEST}.get(status)
+    if code == INVALID_REQUEST:
         fields = [e.field for e in problem.errors if e.field]
         text = detail or "; ".join(
             f"{e.field}: {e.message}" if e.field else e.message for e in problem.errors
         )
         return RemoteValidationError(text or "the request was refused as invalid", fields)
-    if code == "market_data_unavailable":
-        return MarketDataError(detail)
-    if code == "refused":
-        return DomainError(detail)
-    return None
+    kind = None if code is None else error_class(code)
+    if kind is None:
+        return None
+    if issubclass(kind, NotFoundError):
+        return RemoteNotFoundError(detail)
+    if issubclass(kind, InvalidTransitionError):
+        return RemoteInvalidTransitionError(detail, problem.state or "", problem.allowed_actions)
+    return kind(detail)
 
 
 def _not_a_problem(content: bytes) -> str:

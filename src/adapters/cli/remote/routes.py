@@ -1,5 +1,6 @@
-"""Where each use case's request goes: paths with their ids and tickers, and the query
-parameters a trade or snapshot query becomes.
+"""Where each use case's request goes: the contract's route templates
+(:mod:`adapters.wire`) filled with ids and tickers, and the query parameters a trade,
+snapshot, alert or opportunity query becomes (named by the contract too).
 
 Ids and tickers are checked here with the rules the service applies, so a value the
 API would refuse as malformed (a 400 naming a parameter) fails instead exactly as
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from adapters import wire
 from adapters.cli.remote.client import Param
 from wheel_core.domain.checks import MAX_ID, normalize_symbol
 from wheel_core.domain.errors import NotFoundError
@@ -19,45 +21,22 @@ from wheel_core.ports import AlertQuery, OpportunityQuery, SnapshotQuery, TradeQ
 
 def trade_filters(query: TradeQuery) -> dict[str, Param]:
     """Every filter of ``query`` as the API's query parameters (paging apart)."""
-    return {
-        "wheel_id": query.wheel_id,
-        "portfolio_id": query.portfolio_id,
-        "symbol": query.symbol,
-        "option_type": query.option_type,
-        "outcome": query.outcome,
-        "is_open": query.is_open,
-        "opened_from": query.opened_from,
-        "opened_to": query.opened_to,
-    }
+    return {name: getattr(query, name) for name in wire.TRADE_FILTERS}
 
 
 def snapshot_filters(query: SnapshotQuery) -> dict[str, Param]:
-    return {
-        "wheel_id": query.wheel_id,
-        "portfolio_id": query.portfolio_id,
-        "symbol": query.symbol,
-        "day_from": query.day_from,
-        "day_to": query.day_to,
-    }
+    return {name: getattr(query, name) for name in wire.SNAPSHOT_FILTERS}
 
 
 def alert_filters(query: AlertQuery) -> dict[str, Param]:
-    return {
-        "acknowledged": query.acknowledged,
-        "kind": query.kind,
-        "wheel_id": query.wheel_id,
-        "min_level": query.min_level,
-        "created_from": query.created_from,
-        "created_to": query.created_to,
-    }
+    return {name: getattr(query, name) for name in wire.ALERT_FILTERS}
 
 
 def opportunity_filters(query: OpportunityQuery) -> dict[str, Param]:
-    return {
-        "unread": True if query.unread_only else None,
-        "symbol": query.symbol,
-        "source": query.source,
-        "option_type": query.option_type,
+    """``unread`` is a flag the API reads as "only unread" when true; it is sent only then."""
+    unread, *others = wire.OPPORTUNITY_FILTERS
+    return {unread: True if query.unread_only else None} | {
+        name: getattr(query, name) for name in others
     }
 
 
@@ -69,24 +48,29 @@ def checked_id(kind: str, key: int) -> int:
     return key
 
 
-def portfolio_path(portfolio_id: int) -> str:
-    return f"/portfolios/{checked_id('portfolio', portfolio_id)}"
+def portfolio_path(portfolio_id: int, template: str = wire.PORTFOLIO) -> str:
+    return wire.fill(template, portfolio_id=checked_id("portfolio", portfolio_id))
 
 
-def wheel_path(wheel_id: int) -> str:
-    return f"/wheels/{checked_id('wheel', wheel_id)}"
+def wheel_path(wheel_id: int, template: str = wire.WHEEL) -> str:
+    return wire.fill(template, wheel_id=checked_id("wheel", wheel_id))
 
 
-def trade_path(trade_id: int) -> str:
-    return f"/trades/{checked_id('trade', trade_id)}"
+def trade_path(trade_id: int, template: str = wire.TRADE) -> str:
+    return wire.fill(template, trade_id=checked_id("trade", trade_id))
 
 
-def alert_path(alert_id: int) -> str:
-    return f"/alerts/{checked_id('alert', alert_id)}"
+def alert_path(alert_id: int, template: str = wire.ALERT) -> str:
+    return wire.fill(template, alert_id=checked_id("alert", alert_id))
 
 
-def opportunity_path(opportunity_id: int) -> str:
-    return f"/opportunities/{checked_id('opportunity', opportunity_id)}"
+def opportunity_path(opportunity_id: int, template: str = wire.OPPORTUNITY_READ) -> str:
+    return wire.fill(template, opportunity_id=checked_id("opportunity", opportunity_id))
+
+
+def symbol_path(template: str, symbol: str) -> str:
+    """``template`` (a ``{symbol:path}`` route) for ``symbol``; see :func:`symbol_segment`."""
+    return wire.fill(template, symbol=symbol_segment(symbol))
 
 
 def symbol_segment(symbol: str) -> str:

@@ -1,8 +1,10 @@
 """``RemoteWheelService``: the :class:`~wheel_core.app.facade.WheelFacade` over the HTTP API.
 
-Each use case is one request, or a few where the API has no endpoint of its own
-(finding a wheel by symbol, a portfolio by name, the default portfolio); those are
-composed here and fail with the same error and message as ``WheelService`` does.
+Each use case is one request to a route of the contract (:mod:`adapters.wire`), or a
+few where the API has no endpoint of its own (a portfolio by name, the default
+portfolio, a wheel by symbol and portfolio id); those are composed here and fail with
+the same error and message as ``WheelService`` does. The CLI finds wheels with
+:meth:`RemoteWheelService.wheel_by_symbol`, one request.
 Symbols and query filters are checked here with the core's own checks before any
 request, so a typo is refused with the same words in both modes rather than with
 the API's generic 400.
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 import httpx
 import msgspec
 
+from adapters import wire
 from adapters.cli.remote.client import Api, Param
 from adapters.cli.remote.routes import (
     alert_filters,
@@ -25,12 +28,11 @@ from adapters.cli.remote.routes import (
     opportunity_path,
     portfolio_path,
     snapshot_filters,
-    symbol_segment,
+    symbol_path,
     trade_filters,
     trade_path,
     wheel_path,
 )
-from wheel_core.app.bookkeeping import ticker_query
 from wheel_core.app.commands import (
     AddToWatchlist,
     AssignTrade,
@@ -47,6 +49,7 @@ from wheel_core.app.commands import (
     UpdatePortfolio,
     UpdateWheel,
 )
+from wheel_core.app.lookups import ticker_query
 from wheel_core.app.views import (
     OpportunityScan,
     Page,
@@ -95,10 +98,10 @@ class RemoteWheelService:
         raise NotFoundError("default portfolio", "default")
 
     async def create_portfolio(self, command: CreatePortfolio) -> Portfolio:
-        return await self._api.call("POST", "/portfolios", Portfolio, body=command)
+        return await self._api.call("POST", wire.PORTFOLIOS, Portfolio, body=command)
 
     async def list_portfolios(self) -> list[Portfolio]:
-        return await self._api.every("/portfolios", Page[Portfolio])
+        return await self._api.every(wire.PORTFOLIOS, Page[Portfolio])
 
     async def get_portfolio(self, portfolio_id: int) -> Portfolio:
         return await self._api.call("GET", portfolio_path(portfolio_id), Portfolio)
@@ -120,14 +123,13 @@ class RemoteWheelService:
         await self._api.send("DELETE", portfolio_path(portfolio_id), params={"cascade": cascade})
 
     async def portfolio_summary(self, portfolio_id: int) -> PortfolioSummary:
-        return await self._api.call(
-            "GET", f"{portfolio_path(portfolio_id)}/summary", PortfolioSummary
-        )
+        path = portfolio_path(portfolio_id, wire.PORTFOLIO_SUMMARY)
+        return await self._api.call("GET", path, PortfolioSummary)
 
     # ── wheels and shares ─────────────────────────────────────────────────
 
     async def open_wheel(self, command: OpenWheel) -> WheelView:
-        return await self._api.call("POST", "/wheels", WheelView, body=command)
+        return await self._api.call("POST", wire.WHEELS, WheelView, body=command)
 
     async def get_wheel(self, wheel_id: int) -> WheelView:
         return await self._api.call("GET", wheel_path(wheel_id), WheelView)
@@ -141,7 +143,7 @@ class RemoteWheelService:
             portfolio = await self.get_portfolio(portfolio_id)
         found = await self._api.call(
             "GET",
-            "/wheels",
+            wire.WHEELS,
             Page[WheelView],
             params={"portfolio_id": portfolio.id, "symbol": ticker, "status": "active", "limit": 1},
         )
@@ -152,18 +154,13 @@ class RemoteWheelService:
     async def wheel_by_symbol(
         self, symbol: str, *, portfolio: str | None = None, include_archived: bool = False
     ) -> WheelView:
-        ticker = normalize_symbol(symbol)
-        if portfolio is None:
-            found_in = await self.ensure_default_portfolio()
-        else:
-            found_in = await self.get_portfolio_by_name(portfolio)
-        if not include_archived:
-            return await self.find_wheel(ticker, found_in.id)
-        wheels = await self.list_wheels(portfolio_id=found_in.id, symbol=ticker, active=None)
-        active = [wheel for wheel in wheels if wheel.active]
-        if not (active or wheels):
-            raise NotFoundError("wheel", f"{ticker} in {found_in.name}")
-        return (active or wheels)[-1]
+        """One request: the server finds the portfolio by name and the wheel in it."""
+        return await self._api.call(
+            "GET",
+            symbol_path(wire.WHEEL_BY_SYMBOL, symbol),
+            WheelView,
+            params=_by_symbol(portfolio, include_archived=include_archived),
+        )
 
     async def list_wheels(
         self,
@@ -178,35 +175,35 @@ class RemoteWheelService:
             "symbol": normalize_symbol(symbol) if symbol else None,
             "status": status,
         }
-        return await self._api.every("/wheels", Page[WheelView], params=params)
+        return await self._api.every(wire.WHEELS, Page[WheelView], params=params)
 
     async def update_wheel(self, wheel_id: int, command: UpdateWheel) -> WheelView:
         return await self._api.call("PATCH", wheel_path(wheel_id), WheelView, body=command)
 
     async def archive_wheel(self, wheel_id: int) -> WheelView:
-        return await self._api.call("POST", f"{wheel_path(wheel_id)}/archive", WheelView)
+        return await self._api.call("POST", wheel_path(wheel_id, wire.WHEEL_ARCHIVE), WheelView)
 
     async def delete_wheel(self, wheel_id: int) -> None:
         await self._api.send("DELETE", wheel_path(wheel_id))
 
     async def wheel_history(self, wheel_id: int) -> WheelHistory:
-        return await self._api.call("GET", f"{wheel_path(wheel_id)}/history", WheelHistory)
+        return await self._api.call("GET", wheel_path(wheel_id, wire.WHEEL_HISTORY), WheelHistory)
 
     async def import_shares(self, wheel_id: int, command: ImportShares) -> WheelView:
         return await self._api.call(
-            "POST", f"{wheel_path(wheel_id)}/shares/import", WheelView, body=command
+            "POST", wheel_path(wheel_id, wire.WHEEL_SHARES_IMPORT), WheelView, body=command
         )
 
     async def sell_shares(self, wheel_id: int, command: SellShares) -> WheelView:
         return await self._api.call(
-            "POST", f"{wheel_path(wheel_id)}/shares/sell", WheelView, body=command
+            "POST", wheel_path(wheel_id, wire.WHEEL_SHARES_SELL), WheelView, body=command
         )
 
     # ── trades ────────────────────────────────────────────────────────────
 
     async def record_trade(self, wheel_id: int, command: RecordTrade) -> TradeView:
         return await self._api.call(
-            "POST", f"{wheel_path(wheel_id)}/trades", TradeView, body=command
+            "POST", wheel_path(wheel_id, wire.WHEEL_TRADES), TradeView, body=command
         )
 
     async def get_trade(self, trade_id: int) -> TradeView:
@@ -215,7 +212,7 @@ class RemoteWheelService:
     async def list_trades(self, query: TradeQuery | None = None) -> Page[TradeView]:
         query = ticker_query(query or TradeQuery())
         return await self._api.page(
-            "/trades",
+            wire.TRADES,
             Page[TradeView],
             params=trade_filters(query),
             offset=query.offset,
@@ -224,21 +221,23 @@ class RemoteWheelService:
 
     async def expire_trade(self, trade_id: int, command: ExpireTrade) -> TradeView:
         return await self._api.call(
-            "POST", f"{trade_path(trade_id)}/expire", TradeView, body=command
+            "POST", trade_path(trade_id, wire.TRADE_EXPIRE), TradeView, body=command
         )
 
     async def close_trade(self, trade_id: int, command: CloseTrade) -> TradeView:
         return await self._api.call(
-            "POST", f"{trade_path(trade_id)}/close", TradeView, body=command
+            "POST", trade_path(trade_id, wire.TRADE_CLOSE), TradeView, body=command
         )
 
     async def assign_trade(self, trade_id: int, command: AssignTrade) -> TradeView:
         return await self._api.call(
-            "POST", f"{trade_path(trade_id)}/assign", TradeView, body=command
+            "POST", trade_path(trade_id, wire.TRADE_ASSIGN), TradeView, body=command
         )
 
     async def roll_trade(self, trade_id: int, command: RollTrade) -> TradeView:
-        return await self._api.call("POST", f"{trade_path(trade_id)}/roll", TradeView, body=command)
+        return await self._api.call(
+            "POST", trade_path(trade_id, wire.TRADE_ROLL), TradeView, body=command
+        )
 
     async def correct_trade(self, trade_id: int, command: CorrectTrade) -> TradeView:
         return await self._api.call("PATCH", trade_path(trade_id), TradeView, body=command)
@@ -249,50 +248,55 @@ class RemoteWheelService:
     # ── market, positions, snapshots ──────────────────────────────────────
 
     async def quote(self, symbol: str) -> Quote:
-        return await self._api.call("GET", f"/market/quotes/{symbol_segment(symbol)}", Quote)
+        return await self._api.call("GET", symbol_path(wire.QUOTE, symbol), Quote)
 
     async def chain(
         self, symbol: str, *, from_date: date | None = None, to_date: date | None = None
     ) -> OptionChain:
         return await self._api.call(
             "GET",
-            f"/market/chains/{symbol_segment(symbol)}",
+            symbol_path(wire.CHAIN, symbol),
             OptionChain,
             params={"from": from_date, "to": to_date},
         )
 
     async def position_status(self, wheel_id: int) -> PositionView:
-        return await self._api.call("GET", f"{wheel_path(wheel_id)}/position", PositionView)
+        return await self._api.call("GET", wheel_path(wheel_id, wire.WHEEL_POSITION), PositionView)
 
     async def position_by_symbol(
         self, symbol: str, *, portfolio: str | None = None
     ) -> PositionView:
-        wheel = await self.wheel_by_symbol(symbol, portfolio=portfolio)
-        return await self.position_status(wheel.id)
+        """One request, for `status AAPL`: see :meth:`wheel_by_symbol`."""
+        return await self._api.call(
+            "GET",
+            symbol_path(wire.POSITION_BY_SYMBOL, symbol),
+            PositionView,
+            params=_by_symbol(portfolio),
+        )
 
     async def positions(
         self, *, portfolio_id: int | None = None, min_risk: RiskLevel | None = None
     ) -> PositionsReport:
         if min_risk is None:
             return await self._api.call(
-                "GET", "/positions", PositionsReport, params={"portfolio_id": portfolio_id}
+                "GET", wire.POSITIONS, PositionsReport, params={"portfolio_id": portfolio_id}
             )
         return await self._api.call(
             "GET",
-            "/positions/at-risk",
+            wire.POSITIONS_AT_RISK,
             PositionsReport,
             params={"portfolio_id": portfolio_id, "min_risk": min_risk},
         )
 
     async def take_snapshot(self, *, portfolio_id: int | None = None) -> SnapshotRun:
         return await self._api.call(
-            "POST", "/snapshots", SnapshotRun, params={"portfolio_id": portfolio_id}
+            "POST", wire.SNAPSHOTS, SnapshotRun, params={"portfolio_id": portfolio_id}
         )
 
     async def list_snapshots(self, query: SnapshotQuery | None = None) -> Page[Snapshot]:
         query = ticker_query(query or SnapshotQuery())
         return await self._api.page(
-            "/snapshots",
+            wire.SNAPSHOTS,
             Page[Snapshot],
             params=snapshot_filters(query),
             offset=query.offset,
@@ -301,7 +305,7 @@ class RemoteWheelService:
 
     async def latest_snapshots(self, *, portfolio_id: int | None = None) -> list[Snapshot]:
         return await self._api.call(
-            "GET", "/snapshots/latest", list[Snapshot], params={"portfolio_id": portfolio_id}
+            "GET", wire.SNAPSHOTS_LATEST, list[Snapshot], params={"portfolio_id": portfolio_id}
         )
 
     # ── performance and exports ───────────────────────────────────────────
@@ -318,25 +322,25 @@ class RemoteWheelService:
         open positions to market, so ``with_prices=False`` is not available remotely
         and is ignored (the report is priced)."""
         if wheel_id is not None:
-            path = f"{wheel_path(wheel_id)}/performance"
+            path = wheel_path(wheel_id, wire.WHEEL_PERFORMANCE)
         elif portfolio_id is not None:
-            path = f"{portfolio_path(portfolio_id)}/performance"
+            path = portfolio_path(portfolio_id, wire.PORTFOLIO_PERFORMANCE)
         else:
-            path = "/performance"
+            path = wire.PERFORMANCE
         return await self._api.call("GET", path, PerformanceReport, params={"period": period})
 
     async def pnl_history(self, query: SnapshotQuery | None = None) -> list[PnlPoint]:
         query = ticker_query(query or SnapshotQuery())
         return await self._api.call(
-            "GET", "/performance/history", list[PnlPoint], params=snapshot_filters(query)
+            "GET", wire.PERFORMANCE_HISTORY, list[PnlPoint], params=snapshot_filters(query)
         )
 
     async def roll_chains(self, wheel_id: int) -> list[ChainPnl]:
-        return await self._api.call("GET", f"{wheel_path(wheel_id)}/chains", list[ChainPnl])
+        return await self._api.call("GET", wheel_path(wheel_id, wire.WHEEL_CHAINS), list[ChainPnl])
 
     async def export_trades_csv(self, query: TradeQuery | None = None) -> Iterator[str]:
         query = ticker_query(query or TradeQuery())
-        response = await self._api.send("GET", "/export/trades.csv", params=trade_filters(query))
+        response = await self._api.send("GET", wire.EXPORT_TRADES_CSV, params=trade_filters(query))
         lines = _lines(response.text)
         if query.offset or query.limit is not None:
             # The export endpoint takes filters but no paging: cut the rows here. A row is
@@ -351,7 +355,7 @@ class RemoteWheelService:
     ) -> Iterator[str]:
         response = await self._api.send(
             "GET",
-            "/export/performance.csv",
+            wire.EXPORT_PERFORMANCE_CSV,
             params={"period": period, "portfolio_id": portfolio_id},
         )
         return iter(_lines(response.text))
@@ -367,7 +371,7 @@ class RemoteWheelService:
     ) -> WheelRecommendation:
         return await self._api.call(
             "GET",
-            f"{wheel_path(wheel_id)}/recommendations",
+            wheel_path(wheel_id, wire.WHEEL_RECOMMENDATIONS),
             WheelRecommendation,
             params={"max_dte": max_dte, "allow_below_cost_basis": allow_below_cost_basis},
         )
@@ -377,26 +381,26 @@ class RemoteWheelService:
     ) -> list[WheelRecommendation]:
         body = {"wheel_ids": None if wheel_ids is None else list(wheel_ids), "max_dte": max_dte}
         return await self._api.call(
-            "POST", "/recommendations/batch", list[WheelRecommendation], body=body
+            "POST", wire.RECOMMENDATIONS_BATCH, list[WheelRecommendation], body=body
         )
 
     # ── monitoring: prices, alerts, watchlist, opportunities ──────────────
 
     async def refresh_prices(self) -> PriceRefresh:
-        return await self._api.call("POST", "/positions/refresh", PriceRefresh)
+        return await self._api.call("POST", wire.POSITIONS_REFRESH, PriceRefresh)
 
     async def monitor_risk(self) -> RiskScan:
-        return await self._api.call("POST", "/alerts/scan", RiskScan)
+        return await self._api.call("POST", wire.ALERTS_SCAN, RiskScan)
 
     async def raise_alert(self, command: RaiseAlert) -> Alert | None:
         """``null`` from the server: an alert with this key exists, nothing was raised."""
         answer: type[Alert | None] = Alert | None  # type: ignore[assignment]  # a union type
-        return await self._api.call("POST", "/alerts", answer, body=command)
+        return await self._api.call("POST", wire.ALERTS, answer, body=command)
 
     async def list_alerts(self, query: AlertQuery | None = None) -> Page[Alert]:
         query = query or AlertQuery()
         return await self._api.page(
-            "/alerts",
+            wire.ALERTS,
             Page[Alert],
             params=alert_filters(query),
             offset=query.offset,
@@ -407,26 +411,26 @@ class RemoteWheelService:
         return await self._api.call("GET", alert_path(alert_id), Alert)
 
     async def acknowledge_alert(self, alert_id: int) -> Alert:
-        return await self._api.call("POST", f"{alert_path(alert_id)}/acknowledge", Alert)
+        return await self._api.call("POST", alert_path(alert_id, wire.ALERT_ACKNOWLEDGE), Alert)
 
     async def watchlist(self) -> list[WatchlistEntry]:
-        return await self._api.every("/watchlist", Page[WatchlistEntry])
+        return await self._api.every(wire.WATCHLIST, Page[WatchlistEntry])
 
     async def add_to_watchlist(self, command: AddToWatchlist) -> WatchlistEntry:
-        return await self._api.call("POST", "/watchlist", WatchlistEntry, body=command)
+        return await self._api.call("POST", wire.WATCHLIST, WatchlistEntry, body=command)
 
     async def remove_from_watchlist(self, symbol: str) -> None:
-        await self._api.send("DELETE", f"/watchlist/{symbol_segment(symbol)}")
+        await self._api.send("DELETE", symbol_path(wire.WATCHLIST_SYMBOL, symbol))
 
     async def scan_opportunities(self) -> OpportunityScan:
-        return await self._api.call("POST", "/watchlist/scan", OpportunityScan)
+        return await self._api.call("POST", wire.WATCHLIST_SCAN, OpportunityScan)
 
     async def list_opportunities(self, query: OpportunityQuery | None = None) -> Page[Opportunity]:
         query = query or OpportunityQuery()
         if query.symbol is not None:
             query = msgspec.structs.replace(query, symbol=normalize_symbol(query.symbol))
         return await self._api.page(
-            "/opportunities",
+            wire.OPPORTUNITIES,
             Page[Opportunity],
             params=opportunity_filters(query),
             offset=query.offset,
@@ -434,15 +438,21 @@ class RemoteWheelService:
         )
 
     async def unread_opportunities(self) -> int:
-        answer = await self._api.call("GET", "/opportunities/unread-count", dict[str, int])
+        answer = await self._api.call("GET", wire.OPPORTUNITIES_UNREAD_COUNT, dict[str, int])
         return answer["unread"]
 
     async def mark_opportunity_read(self, opportunity_id: int) -> Opportunity:
-        return await self._api.call("POST", f"{opportunity_path(opportunity_id)}/read", Opportunity)
+        return await self._api.call("POST", opportunity_path(opportunity_id), Opportunity)
 
     async def mark_all_opportunities_read(self) -> int:
-        answer = await self._api.call("POST", "/opportunities/read-all", dict[str, int])
+        answer = await self._api.call("POST", wire.OPPORTUNITIES_READ_ALL, dict[str, int])
         return answer["marked"]
+
+
+def _by_symbol(portfolio: str | None, *, include_archived: bool = False) -> dict[str, Param]:
+    """The by-symbol reads' query; an absent portfolio means the default one."""
+    name, archived = wire.BY_SYMBOL
+    return {name: portfolio, archived: include_archived or None}
 
 
 def _lines(body: str) -> list[str]:

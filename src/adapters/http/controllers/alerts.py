@@ -10,10 +10,11 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.api_controller import ApiController
+from adapters.http.dependencies import Facade
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
-from adapters.http.params import MAX_ID, Id
+from adapters.http.params import Id, WheelFilter
+from adapters.wire import ALERT, ALERT_ACKNOWLEDGE, ALERTS, ALERTS_SCAN
 from wheel_core.app.commands import RaiseAlert
-from wheel_core.app.service import WheelService
 from wheel_core.app.views import Page, RiskScan
 from wheel_core.domain.entities import Alert
 from wheel_core.domain.enums import RiskLevel
@@ -21,13 +22,13 @@ from wheel_core.ports import AlertQuery
 
 
 class AlertController(ApiController):
-    path = "/alerts"
+    path = "/"
     tags = ["alerts"]
 
-    @get("/")
+    @get(ALERTS)
     async def list_alerts(
         self,
-        service: WheelService,
+        service: Facade,
         acknowledged: Annotated[
             bool | None,
             Parameter(description="true: acknowledged alerts only; false: the unacknowledged."),
@@ -39,9 +40,7 @@ class AlertController(ApiController):
                 description="Only alerts of this kind: itm, risk, expiry, or a plugin's kind.",
             ),
         ] = None,
-        wheel_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this wheel's alerts.")
-        ] = None,
+        wheel_id: WheelFilter = None,
         min_level: Annotated[
             RiskLevel | None,
             Parameter(description="Only alerts at this level or above."),
@@ -69,24 +68,24 @@ class AlertController(ApiController):
             )
         )
 
-    @post("/", status_code=HTTP_200_OK)
-    async def raise_alert(self, service: WheelService, data: RaiseAlert) -> Alert | None:
+    @post(ALERTS, status_code=HTTP_200_OK)
+    async def raise_alert(self, service: Facade, data: RaiseAlert) -> Alert | None:
         """Store an alert, unless one with the same ``key`` exists: then the answer is
         ``null`` (the condition was already raised)."""
         return await service.raise_alert(data)
 
-    @post("/scan", status_code=HTTP_200_OK)
-    async def scan_risk(self, service: WheelService) -> RiskScan:
+    @post(ALERTS_SCAN, status_code=HTTP_200_OK)
+    async def scan_risk(self, service: Facade) -> RiskScan:
         """Run the risk monitor now: the alerts it raised (conditions met for the first
         time), how many open options it checked, and the wheels whose market data failed."""
         return await service.monitor_risk()
 
-    @get("/{alert_id:int}")
-    async def get_alert(self, service: WheelService, alert_id: Id) -> Alert:
+    @get(ALERT)
+    async def get_alert(self, service: Facade, alert_id: Id) -> Alert:
         """One alert."""
         return await service.get_alert(alert_id)
 
-    @post("/{alert_id:int}/acknowledge", status_code=HTTP_200_OK)
-    async def acknowledge_alert(self, service: WheelService, alert_id: Id) -> Alert:
+    @post(ALERT_ACKNOWLEDGE, status_code=HTTP_200_OK)
+    async def acknowledge_alert(self, service: Facade, alert_id: Id) -> Alert:
         """Mark the alert seen; acknowledging it again keeps the first time."""
         return await service.acknowledge_alert(alert_id)

@@ -1,4 +1,8 @@
-"""Background jobs: their schedules, changes that apply at once, runs on demand, history."""
+"""Background jobs: their schedules, changes that apply at once, runs on demand, history.
+
+Handlers get the scheduler as :class:`~adapters.scheduler.control.LocalJobControl`,
+never the concrete ``Scheduler``: the scheduler's inside stays its own.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,22 @@ from typing import Annotated
 from litestar import get, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import Parameter, QueryParameter
+from litestar.params import Dependency, Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.api_controller import ApiController
 from adapters.http.dependencies import container_of
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
-from adapters.scheduler.history import JobRunQuery, JobRunView, RunStatus
-from adapters.scheduler.scheduler import Scheduler
-from adapters.scheduler.schedules import NAME_PATTERN
-from adapters.scheduler.views import JobView
-from adapters.settings import JobOverride
+from adapters.scheduler.control import (
+    NAME_PATTERN,
+    JobOverride,
+    JobRunQuery,
+    JobRunView,
+    JobView,
+    LocalJobControl,
+    RunStatus,
+)
+from adapters.wire import JOB, JOB_RUN, JOB_RUNS, JOBS
 from wheel_core.app.views import Page
 
 JobName = Annotated[
@@ -26,34 +35,36 @@ JobName = Annotated[
 ]
 
 
-async def _scheduler(state: State) -> Scheduler:
+async def _scheduler(state: State) -> LocalJobControl:
     """The process's scheduler; where it does not run the jobs (a worker with
     ``server.scheduler: false``), its settings are read again first, since the process
     that runs them may have changed them (a plugin disabled after a failure)."""
-    scheduler: Scheduler = container_of(state).scheduler()
-    if not scheduler.running:
-        await scheduler.reload()
+    scheduler: LocalJobControl = container_of(state).scheduler()
+    await scheduler.refresh()
     return scheduler
 
 
 SCHEDULER = {"scheduler": Provide(_scheduler)}
+Jobs = Annotated[LocalJobControl, Dependency(skip_validation=True)]
+"""The ``scheduler`` handlers receive: a Protocol, which Litestar cannot check with
+``isinstance`` (nor need to: the container built it)."""
 
 
 class JobController(ApiController):
-    path = "/jobs"
+    path = "/"
     tags = ["jobs"]
     dependencies = SCHEDULER
 
-    @get("/")
-    async def list_jobs(self, scheduler: Scheduler) -> list[JobView]:
+    @get(JOBS)
+    async def list_jobs(self, scheduler: Jobs) -> list[JobView]:
         """Every job — the core ones and one per loaded plugin — with its effective
         schedule, next run and last run."""
         return await scheduler.list_jobs()
 
-    @get("/runs")
+    @get(JOB_RUNS)
     async def list_runs(
         self,
-        scheduler: Scheduler,
+        scheduler: Jobs,
         job: Annotated[
             str | None,
             Parameter(pattern=NAME_PATTERN, max_length=64, description="Only this job's runs."),
@@ -77,20 +88,20 @@ class JobController(ApiController):
             )
         )
 
-    @get("/{name:str}")
-    async def get_job(self, scheduler: Scheduler, name: JobName) -> JobView:
+    @get(JOB)
+    async def get_job(self, scheduler: Jobs, name: JobName) -> JobView:
         """One job; 404 when no job has that name."""
         return await scheduler.get_job(name)
 
-    @patch("/{name:str}")
-    async def update_job(self, scheduler: Scheduler, name: JobName, data: JobOverride) -> JobView:
+    @patch(JOB)
+    async def update_job(self, scheduler: Jobs, name: JobName, data: JobOverride) -> JobView:
         """Change a job's schedule; stored, and applied at once by the running scheduler.
         Give ``interval_minutes`` or ``cron`` (either replaces the other); for a plugin's
         job, ``enabled`` is the plugin's enable flag."""
         return await scheduler.update_job(name, data)
 
-    @post("/{name:str}/run", status_code=HTTP_200_OK)
-    async def run_job(self, scheduler: Scheduler, name: JobName) -> JobRunView:
+    @post(JOB_RUN, status_code=HTTP_200_OK)
+    async def run_job(self, scheduler: Jobs, name: JobName) -> JobRunView:
         """Run the job now, whatever its schedule or the market hours, and answer the
         recorded run (trigger ``manual``); 409 while the job is running."""
         return await scheduler.run_now(name)

@@ -10,25 +10,26 @@ from litestar import get
 from litestar.params import QueryParameter
 
 from adapters.http.api_controller import ApiController
+from adapters.http.dependencies import Facade
 from adapters.http.params import TickerPath, ticker_of
-from wheel_core.app.service import WheelService
+from adapters.wire import CHAIN, QUOTE
 from wheel_core.market import OptionChain, Quote
 
 
 class MarketController(ApiController):
-    path = "/market"
+    path = "/"
     tags = ["market"]
 
-    @get("/quotes/{symbol:path}")
-    async def quote(self, service: WheelService, symbol: TickerPath) -> Quote:
+    @get(QUOTE)
+    async def quote(self, service: Facade, symbol: TickerPath) -> Quote:
         """The symbol's current price with bid and ask (404 when the symbol is not listed).
         A class-share ticker keeps its slash: ``/market/quotes/BRK/B``."""
         return await service.quote(ticker_of(symbol))
 
-    @get("/chains/{symbol:path}")
+    @get(CHAIN)
     async def chain(
         self,
-        service: WheelService,
+        service: Facade,
         symbol: TickerPath,
         from_date: Annotated[
             date | None,

@@ -10,13 +10,18 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.api_controller import ApiController
+from adapters.http.dependencies import Facade
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
-from adapters.http.params import Id
-from wheel_core.app.service import WheelService
+from adapters.http.params import Id, OptionTypeFilter, SymbolFilter
+from adapters.wire import (
+    OPPORTUNITIES,
+    OPPORTUNITIES_READ_ALL,
+    OPPORTUNITIES_UNREAD_COUNT,
+    OPPORTUNITY_READ,
+)
 from wheel_core.app.views import Page
-from wheel_core.domain.checks import SYMBOL_PATTERN
 from wheel_core.domain.entities import Opportunity
-from wheel_core.domain.enums import OpportunitySource, OptionType
+from wheel_core.domain.enums import OpportunitySource
 from wheel_core.ports import OpportunityQuery
 
 
@@ -31,27 +36,22 @@ class MarkedRead(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class OpportunityController(ApiController):
-    path = "/opportunities"
+    path = "/"
     tags = ["opportunities"]
 
-    @get("/")
+    @get(OPPORTUNITIES)
     async def list_opportunities(
         self,
-        service: WheelService,
+        service: Facade,
         unread: Annotated[
             bool, Parameter(description="true: only the opportunities not read yet.")
         ] = False,
-        symbol: Annotated[
-            str | None,
-            Parameter(pattern=SYMBOL_PATTERN, description="Only opportunities on this symbol."),
-        ] = None,
+        symbol: SymbolFilter = None,
         source: Annotated[
             OpportunitySource | None,
             Parameter(description="Only those found for an idle wheel, or on the watchlist."),
         ] = None,
-        option_type: Annotated[
-            OptionType | None, Parameter(description="Only puts or only calls.")
-        ] = None,
+        option_type: OptionTypeFilter = None,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> Page[Opportunity]:
@@ -67,17 +67,17 @@ class OpportunityController(ApiController):
             )
         )
 
-    @get("/unread-count")
-    async def unread_count(self, service: WheelService) -> UnreadCount:
+    @get(OPPORTUNITIES_UNREAD_COUNT)
+    async def unread_count(self, service: Facade) -> UnreadCount:
         """How many opportunities are not read yet."""
         return UnreadCount(unread=await service.unread_opportunities())
 
-    @post("/read-all", status_code=HTTP_200_OK)
-    async def mark_all_read(self, service: WheelService) -> MarkedRead:
+    @post(OPPORTUNITIES_READ_ALL, status_code=HTTP_200_OK)
+    async def mark_all_read(self, service: Facade) -> MarkedRead:
         """Mark every opportunity read; how many were unread."""
         return MarkedRead(marked=await service.mark_all_opportunities_read())
 
-    @post("/{opportunity_id:int}/read", status_code=HTTP_200_OK)
-    async def mark_read(self, service: WheelService, opportunity_id: Id) -> Opportunity:
+    @post(OPPORTUNITY_READ, status_code=HTTP_200_OK)
+    async def mark_read(self, service: Facade, opportunity_id: Id) -> Opportunity:
         """Mark one opportunity read; marking it again keeps the first time."""
         return await service.mark_opportunity_read(opportunity_id)

@@ -13,9 +13,18 @@ from litestar.params import Parameter
 from litestar.response import Stream
 
 from adapters.http.api_controller import ApiController
+from adapters.http.dependencies import Facade
 from adapters.http.filters import SNAPSHOT_FILTERS, TRADE_FILTERS
-from adapters.http.params import MAX_ID, Id
-from wheel_core.app.service import WheelService
+from adapters.http.params import Id, PortfolioFilter
+from adapters.wire import (
+    EXPORT_PERFORMANCE_CSV,
+    EXPORT_TRADES_CSV,
+    PERFORMANCE,
+    PERFORMANCE_HISTORY,
+    PERFORMANCE_SYMBOLS,
+    PORTFOLIO_PERFORMANCE,
+    WHEEL_PERFORMANCE,
+)
 from wheel_core.performance import PerformanceReport, Period, PnlPoint, SymbolPerformance
 from wheel_core.ports import SnapshotQuery, TradeQuery
 
@@ -54,35 +63,33 @@ class PerformanceController(ApiController):
     path = "/"
     tags = ["performance"]
 
-    @get("/performance")
+    @get(PERFORMANCE)
     async def overall_performance(
-        self, service: WheelService, period: PeriodParam = Period.ALL
+        self, service: Facade, period: PeriodParam = Period.ALL
     ) -> PerformanceReport:
         """Performance of every wheel (archived included), in total and per symbol."""
         return await service.performance(period)
 
-    @get("/portfolios/{portfolio_id:int}/performance")
+    @get(PORTFOLIO_PERFORMANCE)
     async def portfolio_performance(
-        self, service: WheelService, portfolio_id: Id, period: PeriodParam = Period.ALL
+        self, service: Facade, portfolio_id: Id, period: PeriodParam = Period.ALL
     ) -> PerformanceReport:
         """Performance of one portfolio's wheels (404 when it does not exist)."""
         return await service.performance(period, portfolio_id=portfolio_id)
 
-    @get("/wheels/{wheel_id:int}/performance")
+    @get(WHEEL_PERFORMANCE)
     async def wheel_performance(
-        self, service: WheelService, wheel_id: Id, period: PeriodParam = Period.ALL
+        self, service: Facade, wheel_id: Id, period: PeriodParam = Period.ALL
     ) -> PerformanceReport:
         """Performance of one wheel (404 when it does not exist)."""
         return await service.performance(period, wheel_id=wheel_id)
 
-    @get("/performance/symbols")
+    @get(PERFORMANCE_SYMBOLS)
     async def symbol_performance(
         self,
-        service: WheelService,
+        service: Facade,
         period: PeriodParam = Period.ALL,
-        portfolio_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this portfolio's wheels.")
-        ] = None,
+        portfolio_id: PortfolioFilter = None,
     ) -> SymbolsReport:
         """Performance per symbol and the best and worst symbols by realized P&L."""
         report = await service.performance(period, portfolio_id=portfolio_id)
@@ -95,27 +102,23 @@ class PerformanceController(ApiController):
             symbols=report.by_symbol,
         )
 
-    @get("/performance/history", dependencies=SNAPSHOT_FILTERS)
-    async def pnl_history(
-        self, service: WheelService, snapshot_filters: SnapshotQuery
-    ) -> list[PnlPoint]:
+    @get(PERFORMANCE_HISTORY, dependencies=SNAPSHOT_FILTERS)
+    async def pnl_history(self, service: Facade, snapshot_filters: SnapshotQuery) -> list[PnlPoint]:
         """Realized and unrealized P&L per day, summed from the daily snapshots."""
         return await service.pnl_history(snapshot_filters)
 
-    @get("/export/trades.csv", media_type=CSV, dependencies=TRADE_FILTERS)
-    async def export_trades(self, service: WheelService, trade_filters: TradeQuery) -> Stream:
+    @get(EXPORT_TRADES_CSV, media_type=CSV, dependencies=TRADE_FILTERS)
+    async def export_trades(self, service: Facade, trade_filters: TradeQuery) -> Stream:
         """The matching trades as a CSV file, one row per trade, streamed."""
         lines = await service.export_trades_csv(trade_filters)
         return _attachment(lines, "trades.csv")
 
-    @get("/export/performance.csv", media_type=CSV)
+    @get(EXPORT_PERFORMANCE_CSV, media_type=CSV)
     async def export_performance(
         self,
-        service: WheelService,
+        service: Facade,
         period: PeriodParam = Period.ALL,
-        portfolio_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this portfolio's wheels.")
-        ] = None,
+        portfolio_id: PortfolioFilter = None,
     ) -> Stream:
         """Performance per symbol and in total as a CSV file, streamed."""
         lines = await service.export_performance_csv(period, portfolio_id=portfolio_id)

@@ -8,32 +8,32 @@ from litestar import get, patch
 from litestar.params import Parameter
 
 from adapters.http.api_controller import ApiController
-from adapters.http.controllers.jobs import SCHEDULER
-from adapters.scheduler.scheduler import Scheduler
-from adapters.scheduler.views import PluginUpdate, PluginView
+from adapters.http.controllers.jobs import SCHEDULER, Jobs
+from adapters.scheduler.control import PluginUpdate, PluginView
+from adapters.wire import PLUGIN, PLUGINS
 
 PluginName = Annotated[str, Parameter(max_length=200, description="A plugin's name.")]
 """Not bounded by the job-name pattern: a file that failed to load is listed by its stem."""
 
 
 class PluginController(ApiController):
-    path = "/plugins"
+    path = "/"
     tags = ["plugins"]
     dependencies = SCHEDULER
 
-    @get("/")
-    async def list_plugins(self, scheduler: Scheduler) -> list[PluginView]:
+    @get(PLUGINS)
+    async def list_plugins(self, scheduler: Jobs) -> list[PluginView]:
         """Every plugin found at start — loaded or failed — with its status and config."""
         return await scheduler.list_plugins()
 
-    @get("/{name:str}")
-    async def get_plugin(self, scheduler: Scheduler, name: PluginName) -> PluginView:
+    @get(PLUGIN)
+    async def get_plugin(self, scheduler: Jobs, name: PluginName) -> PluginView:
         """One plugin and its config's JSON Schema; 404 when none has that name."""
         return await scheduler.get_plugin(name)
 
-    @patch("/{name:str}")
+    @patch(PLUGIN)
     async def update_plugin(
-        self, scheduler: Scheduler, name: PluginName, data: PluginUpdate
+        self, scheduler: Jobs, name: PluginName, data: PluginUpdate
     ) -> PluginView:
         """Enable or disable a plugin, change its config: validated against the plugin's
         schema (422 naming the field), stored, applied from the next run. Enabling a

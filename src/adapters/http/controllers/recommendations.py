@@ -10,9 +10,10 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.api_controller import ApiController
+from adapters.http.dependencies import Facade
 from adapters.http.params import Id
+from adapters.wire import RECOMMENDATIONS_BATCH, WHEEL_RECOMMENDATIONS
 from wheel_core.app import commands
-from wheel_core.app.service import WheelService
 from wheel_core.app.views import WheelRecommendation
 
 MaxDte = Annotated[int, msgspec.Meta(ge=1, le=730)]
@@ -31,10 +32,10 @@ class RecommendationController(ApiController):
     path = "/"
     tags = ["recommendations"]
 
-    @get("/wheels/{wheel_id:int}/recommendations")
+    @get(WHEEL_RECOMMENDATIONS)
     async def recommend_for_wheel(
         self,
-        service: WheelService,
+        service: Facade,
         wheel_id: Id,
         max_dte: Annotated[
             int | None,
@@ -54,9 +55,9 @@ class RecommendationController(ApiController):
             wheel_id, allow_below_cost_basis=allow_below_cost_basis, max_dte=max_dte
         )
 
-    @post("/recommendations/batch", status_code=HTTP_200_OK)
+    @post(RECOMMENDATIONS_BATCH, status_code=HTTP_200_OK)
     async def recommend_batch(
-        self, service: WheelService, data: BatchRecommendations
+        self, service: Facade, data: BatchRecommendations
     ) -> list[WheelRecommendation]:
         """Recommendations for several wheels; a wheel that fails carries its ``error`` and
         the others still get theirs."""

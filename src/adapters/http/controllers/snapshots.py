@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import msgspec
 from litestar import get, post
-from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from adapters.http.api_controller import ApiController
+from adapters.http.dependencies import Facade
 from adapters.http.filters import SNAPSHOT_FILTERS
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset
-from adapters.http.params import MAX_ID
-from wheel_core.app.service import WheelService
+from adapters.http.params import PortfolioFilter
+from adapters.wire import SNAPSHOTS, SNAPSHOTS_LATEST
 from wheel_core.app.views import Page, SnapshotRun
 from wheel_core.domain.entities import Snapshot
 from wheel_core.ports import SnapshotQuery
 
 
 class SnapshotController(ApiController):
-    path = "/snapshots"
+    path = "/"
     tags = ["snapshots"]
 
-    @get("/", dependencies=SNAPSHOT_FILTERS)
+    @get(SNAPSHOTS, dependencies=SNAPSHOT_FILTERS)
     async def list_snapshots(
         self,
-        service: WheelService,
+        service: Facade,
         snapshot_filters: SnapshotQuery,
         limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
@@ -36,26 +34,20 @@ class SnapshotController(ApiController):
             msgspec.structs.replace(snapshot_filters, offset=offset, limit=limit)
         )
 
-    @get("/latest")
+    @get(SNAPSHOTS_LATEST)
     async def latest_snapshots(
         self,
-        service: WheelService,
-        portfolio_id: Annotated[
-            int | None,
-            Parameter(ge=1, le=MAX_ID, description="Only snapshots of this portfolio's wheels."),
-        ] = None,
+        service: Facade,
+        portfolio_id: PortfolioFilter = None,
     ) -> list[Snapshot]:
         """The most recent snapshot of each wheel, by symbol."""
         return await service.latest_snapshots(portfolio_id=portfolio_id)
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post(SNAPSHOTS, status_code=HTTP_201_CREATED)
     async def take_snapshot(
         self,
-        service: WheelService,
-        portfolio_id: Annotated[
-            int | None,
-            Parameter(ge=1, le=MAX_ID, description="Only this portfolio's wheels (default: all)."),
-        ] = None,
+        service: Facade,
+        portfolio_id: PortfolioFilter = None,
     ) -> SnapshotRun:
         """Record every active wheel's position for today; run again the same day, it
         replaces that day's snapshots instead of adding more."""

@@ -10,12 +10,31 @@ from litestar.params import Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from adapters.http.api_controller import ApiController
+from adapters.http.dependencies import Facade
 from adapters.http.pagination import DEFAULT_LIMIT, Limit, Offset, page_of
-from adapters.http.params import MAX_ID, Id
+from adapters.http.params import (
+    Id,
+    IncludeArchived,
+    PortfolioFilter,
+    PortfolioName,
+    SymbolFilter,
+    TickerPath,
+    ticker_of,
+)
+from adapters.wire import (
+    PORTFOLIO_WHEELS,
+    WHEEL,
+    WHEEL_ARCHIVE,
+    WHEEL_BY_SYMBOL,
+    WHEEL_CHAINS,
+    WHEEL_HISTORY,
+    WHEEL_SHARES_IMPORT,
+    WHEEL_SHARES_SELL,
+    WHEEL_STATE,
+    WHEELS,
+)
 from wheel_core.app.commands import ImportShares, OpenWheel, SellShares, UpdateWheel
-from wheel_core.app.service import WheelService
 from wheel_core.app.views import Page, TradeView, WheelHistory, WheelView
-from wheel_core.domain.checks import SYMBOL_PATTERN
 from wheel_core.domain.enums import WheelState
 from wheel_core.domain.errors import ValidationError
 from wheel_core.performance import ChainPnl
@@ -57,17 +76,12 @@ class WheelController(ApiController):
     path = "/"
     tags = ["wheels"]
 
-    @get("/wheels")
+    @get(WHEELS)
     async def list_wheels(
         self,
-        service: WheelService,
-        portfolio_id: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only wheels of this portfolio.")
-        ] = None,
-        symbol: Annotated[
-            str | None,
-            Parameter(pattern=SYMBOL_PATTERN, description="Only wheels on this symbol."),
-        ] = None,
+        service: Facade,
+        portfolio_id: PortfolioFilter = None,
+        symbol: SymbolFilter = None,
         status: WheelStatus = "active",
         cycle_state: Annotated[
             WheelState | None,
@@ -84,10 +98,10 @@ class WheelController(ApiController):
             wheels = [w for w in wheels if w.state is cycle_state]
         return page_of(wheels, offset, limit)
 
-    @get("/portfolios/{portfolio_id:int}/wheels")
+    @get(PORTFOLIO_WHEELS)
     async def list_portfolio_wheels(
         self,
-        service: WheelService,
+        service: Facade,
         portfolio_id: Id,
         status: WheelStatus = "active",
         limit: Limit = DEFAULT_LIMIT,
@@ -98,9 +112,9 @@ class WheelController(ApiController):
         wheels = await service.list_wheels(portfolio_id=portfolio_id, active=_ACTIVE[status])
         return page_of(wheels, offset, limit)
 
-    @post("/portfolios/{portfolio_id:int}/wheels")
+    @post(PORTFOLIO_WHEELS)
     async def open_portfolio_wheel(
-        self, service: WheelService, portfolio_id: Id, data: OpenWheel
+        self, service: Facade, portfolio_id: Id, data: OpenWheel
     ) -> WheelView:
         """A new wheel in this portfolio; one active wheel per symbol and portfolio (409)."""
         if data.portfolio_id is not None and data.portfolio_id != portfolio_id:
@@ -110,56 +124,67 @@ class WheelController(ApiController):
             )
         return await service.open_wheel(msgspec.structs.replace(data, portfolio_id=portfolio_id))
 
-    @post("/wheels")
-    async def open_wheel(self, service: WheelService, data: OpenWheel) -> WheelView:
+    @post(WHEELS)
+    async def open_wheel(self, service: Facade, data: OpenWheel) -> WheelView:
         """A new wheel, in the default portfolio unless the body names one."""
         return await service.open_wheel(data)
 
-    @get("/wheels/{wheel_id:int}")
-    async def get_wheel(self, service: WheelService, wheel_id: Id) -> WheelView:
+    @get(WHEEL)
+    async def get_wheel(self, service: Facade, wheel_id: Id) -> WheelView:
         """One wheel with its state, shares, cost basis, premium and realized P&L."""
         return await service.get_wheel(wheel_id)
 
-    @patch("/wheels/{wheel_id:int}")
-    async def update_wheel(
-        self, service: WheelService, wheel_id: Id, data: UpdateWheel
+    @get(WHEEL_BY_SYMBOL)
+    async def wheel_by_symbol(
+        self,
+        service: Facade,
+        symbol: TickerPath,
+        portfolio: PortfolioName = None,
+        include_archived: IncludeArchived = False,
     ) -> WheelView:
+        """The active wheel on the symbol in the named portfolio (the default one when
+        none is named), in one read; 404 when the portfolio or the wheel does not exist.
+        This is how a client that addresses wheels by symbol (the CLI) finds one."""
+        return await service.wheel_by_symbol(
+            ticker_of(symbol), portfolio=portfolio, include_archived=include_archived
+        )
+
+    @patch(WHEEL)
+    async def update_wheel(self, service: Facade, wheel_id: Id, data: UpdateWheel) -> WheelView:
         """Change the risk profile or the allocated capital; omitted fields stay."""
         return await service.update_wheel(wheel_id, data)
 
-    @post("/wheels/{wheel_id:int}/archive", status_code=HTTP_200_OK)
-    async def archive_wheel(self, service: WheelService, wheel_id: Id) -> WheelView:
+    @post(WHEEL_ARCHIVE, status_code=HTTP_200_OK)
+    async def archive_wheel(self, service: Facade, wheel_id: Id) -> WheelView:
         """Stop wheeling the symbol and keep its history (409 while an option is open)."""
         return await service.archive_wheel(wheel_id)
 
-    @delete("/wheels/{wheel_id:int}", status_code=HTTP_204_NO_CONTENT)
-    async def delete_wheel(self, service: WheelService, wheel_id: Id) -> None:
+    @delete(WHEEL, status_code=HTTP_204_NO_CONTENT)
+    async def delete_wheel(self, service: Facade, wheel_id: Id) -> None:
         """Delete a wheel and its whole history; archive it instead to keep the history."""
         await service.delete_wheel(wheel_id)
 
-    @get("/wheels/{wheel_id:int}/state")
-    async def wheel_state(self, service: WheelService, wheel_id: Id) -> WheelStateView:
+    @get(WHEEL_STATE)
+    async def wheel_state(self, service: Facade, wheel_id: Id) -> WheelStateView:
         """The wheel's state, the actions allowed now, its shares and its open option."""
         return WheelStateView.of(await service.get_wheel(wheel_id))
 
-    @get("/wheels/{wheel_id:int}/history")
-    async def wheel_history(self, service: WheelService, wheel_id: Id) -> WheelHistory:
+    @get(WHEEL_HISTORY)
+    async def wheel_history(self, service: Facade, wheel_id: Id) -> WheelHistory:
         """Everything recorded on the wheel: trades, share moves, the lots and sales they imply."""
         return await service.wheel_history(wheel_id)
 
-    @post("/wheels/{wheel_id:int}/shares/import", status_code=HTTP_200_OK)
-    async def import_shares(
-        self, service: WheelService, wheel_id: Id, data: ImportShares
-    ) -> WheelView:
+    @post(WHEEL_SHARES_IMPORT, status_code=HTTP_200_OK)
+    async def import_shares(self, service: Facade, wheel_id: Id, data: ImportShares) -> WheelView:
         """Bring shares already owned into an idle wheel, at their purchase cost."""
         return await service.import_shares(wheel_id, data)
 
-    @post("/wheels/{wheel_id:int}/shares/sell", status_code=HTTP_200_OK)
-    async def sell_shares(self, service: WheelService, wheel_id: Id, data: SellShares) -> WheelView:
+    @post(WHEEL_SHARES_SELL, status_code=HTTP_200_OK)
+    async def sell_shares(self, service: Facade, wheel_id: Id, data: SellShares) -> WheelView:
         """Sell the whole share holding, realizing its gain and ending the cycle."""
         return await service.sell_shares(wheel_id, data)
 
-    @get("/wheels/{wheel_id:int}/chains")
-    async def roll_chains(self, service: WheelService, wheel_id: Id) -> list[ChainPnl]:
+    @get(WHEEL_CHAINS)
+    async def roll_chains(self, service: Facade, wheel_id: Id) -> list[ChainPnl]:
         """P&L per roll chain, leg by leg: a roll is judged by its whole chain."""
         return await service.roll_chains(wheel_id)

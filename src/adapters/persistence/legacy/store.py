@@ -27,7 +27,7 @@ from adapters.persistence.legacy.plan import (
     WheelPlan,
 )
 from adapters.persistence.legacy.report import LegacyImportError
-from adapters.persistence.repositories import SqlShareMoveRepository, SqlTradeRepository
+from adapters.persistence.repositories.trades import SqlShareMoveRepository, SqlTradeRepository
 from wheel_core.domain.entities import ShareMove, Trade
 from wheel_core.domain.enums import WheelState
 from wheel_core.domain.lifecycle import Holdings, replay

@@ -11,10 +11,5 @@ One module per group of repositories, as in the unit-of-work contract suites
   ``SqlOpportunityRepository``;
 * :mod:`.operations` — ``SqlJobRunRepository``, ``SqlSettingRepository``.
 
-Import a repository from its module. The two names below are re-exported only for
-``persistence/legacy/store.py`` until it imports from :mod:`.trades` (then remove them).
+Import a repository from its module.
 """
-
-from adapters.persistence.repositories.trades import SqlShareMoveRepository, SqlTradeRepository
-
-__all__ = ["SqlShareMoveRepository", "SqlTradeRepository"]

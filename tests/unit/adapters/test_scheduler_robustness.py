@@ -25,9 +25,10 @@ from adapters.market_data.calendar import NyseCalendar
 from adapters.scheduler import Plugin, PluginContext
 from adapters.scheduler.discovery import Discovery, LoadedPlugin
 from adapters.scheduler.history import JobRunQuery
+from adapters.scheduler.housekeeping import ORPHANED
 from adapters.scheduler.owners import is_alive, this_process
 from adapters.scheduler.runner import INTERRUPTED, STOP_GRACE
-from adapters.scheduler.scheduler import ORPHANED, RELOAD_SECONDS, Scheduler
+from adapters.scheduler.scheduler import RELOAD_SECONDS, Scheduler
 from adapters.scheduler.schedules import JobSchedule
 from adapters.scheduler.views import PluginUpdate
 from adapters.settings import JobOverride, SchedulerSettings, convert
@@ -36,7 +37,7 @@ from wheel_core.domain.errors import ValidationError
 from wheel_core.testing.fakes import FakeClock
 
 NOW = ny(2026, 11, 24, 11).astimezone(UTC)  # a Tuesday, the market open
-PROJECT_PLUGINS = Path(__file__).parents[2] / "plugins"
+PROJECT_PLUGINS = Path(__file__).parents[3] / "plugins"
 RARELY = JobSchedule(cron="0 3 1 1 *", only_when="always")  # never fires during a test
 
 

@@ -219,5 +219,5 @@ def test_an_api_token_shorter_than_16_characters_is_refused_at_start(
 
 
 def test_the_example_config_is_valid_and_matches_the_defaults() -> None:
-    example = Path(__file__).parents[2] / "config" / "server.example.yaml"
+    example = Path(__file__).parents[3] / "config" / "server.example.yaml"
     assert load_settings(config=example, environ={}) == Settings()

@@ -11,9 +11,9 @@ import pytest
 from scheduler_harness import build, ny
 
 from adapters.market_data.calendar import NyseCalendar
+from adapters.scheduler.assembly import discover_plugins
 from adapters.scheduler.discovery import discover
 from adapters.scheduler.plugin_host import validated_config
-from adapters.scheduler.scheduler import discover_plugins
 from adapters.scheduler.views import PluginUpdate
 from adapters.settings import SchedulerSettings
 from wheel_core.domain.enums import OptionType
@@ -21,7 +21,7 @@ from wheel_core.domain.errors import ValidationError
 from wheel_core.market import CorporateEvents, OptionChain, OptionQuote
 from wheel_core.testing.fakes import FakeClock
 
-PROJECT_PLUGINS = Path(__file__).parents[2] / "plugins"
+PROJECT_PLUGINS = Path(__file__).parents[3] / "plugins"
 
 PLUGIN_FILE = """
 from adapters.scheduler import Plugin
@@ -210,7 +210,7 @@ async def test_the_guide_s_example_plugin_loads_and_runs(tmp_path: Path) -> None
 
     from wheel_core.market import PriceBar
 
-    guide = (Path(__file__).parents[2] / "docs" / "plugins.md").read_text()
+    guide = (Path(__file__).parents[3] / "docs" / "plugins.md").read_text()
     example = re.search(r"```python\n(.*?)```", guide, re.S)
     assert example is not None
     (tmp_path / "big_move.py").write_text(example.group(1))
@@ -222,3 +222,60 @@ async def test_the_guide_s_example_plugin_loads_and_runs(tmp_path: Path) -> None
     run = await harness.scheduler.run_now("big_move")
     assert run.summary == "1 symbols, 1 big moves"
     assert harness.notifier.sent[0].message == "AAPL moved +6.0% to 106"
+
+
+# --- the plugin host's "for each open option: fetch, count failures" loop ----------------
+
+
+async def _fetched(fetches: object) -> list[object]:
+    return [pair async for pair in fetches]  # type: ignore[attr-defined]
+
+
+async def test_fetch_each_skips_and_counts_items_without_market_data() -> None:
+    from adapters.scheduler.plugins import MarketFetches
+    from wheel_core.domain.errors import MarketDataError
+
+    async def fetch(symbol: str) -> str:
+        if symbol == "BAD":
+            raise MarketDataError(f"no data for {symbol}")
+        return symbol.lower()
+
+    fetches = MarketFetches(["AAPL", "BAD", "MSFT"], fetch)
+    assert await _fetched(fetches) == [("AAPL", "aapl"), ("MSFT", "msft")]
+    assert fetches.failed == 1
+    assert [str(e) for e in fetches.errors] == ["no data for BAD"]
+
+
+async def test_fetch_each_raises_the_first_error_when_every_item_failed() -> None:
+    from adapters.scheduler.plugins import MarketFetches
+    from wheel_core.domain.errors import MarketDataError
+
+    async def fetch(symbol: str) -> str:
+        raise MarketDataError(f"down for {symbol}")
+
+    with pytest.raises(MarketDataError, match="down for AAPL"):
+        await _fetched(MarketFetches(["AAPL", "MSFT"], fetch))
+    assert await _fetched(MarketFetches([], fetch)) == []  # nothing to fetch: no failure
+
+
+async def test_earnings_alert_counts_open_options_without_data_and_fails_when_all_do() -> None:
+    from wheel_core.domain.errors import MarketDataError
+
+    other = SimpleNamespace(id=4, symbol="ZZZZ", open_trade=_wheel().open_trade)
+    harness = await _builtins_harness([_wheel(), other])
+    harness.market.events["AAPL"] = CorporateEvents(symbol="AAPL", earnings=(date(2026, 12, 3),))
+    events = harness.market.get_events
+
+    async def events_but_zzzz(symbol: str) -> CorporateEvents:
+        if symbol == "ZZZZ":
+            raise MarketDataError("no events for ZZZZ")
+        return await events(symbol)
+
+    harness.market.get_events = events_but_zzzz  # type: ignore[method-assign]
+    run = await harness.scheduler.run_now("earnings_alert")
+    assert run.summary == "checked 2 open options, 1 new alerts, 1 without market data"
+
+    harness.market.fail_with = MarketDataError("the provider is down")
+    down = await harness.scheduler.run_now("earnings_alert")
+    assert (down.status, down.error) == ("failure", "the provider is down")
+    assert (await harness.scheduler.get_plugin("earnings_alert")).enabled  # not its fault

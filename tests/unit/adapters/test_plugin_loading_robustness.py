@@ -22,7 +22,7 @@ from wheel_core.domain.errors import ValidationError
 from wheel_core.market import CorporateEvents, OptionChain, PriceBar
 from wheel_core.testing.fakes import FakeClock
 
-PROJECT_PLUGINS = Path(__file__).parents[2] / "plugins"
+PROJECT_PLUGINS = Path(__file__).parents[3] / "plugins"
 
 GOOD = """
 from adapters.scheduler import Plugin

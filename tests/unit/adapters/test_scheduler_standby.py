@@ -17,9 +17,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from scheduler_harness import FakeJobFacade, LightStore
 
+from adapters.scheduler.assembly import build_scheduler
 from adapters.scheduler.discovery import Discovery
 from adapters.scheduler.lease import InMemoryLease, LeaseView
-from adapters.scheduler.scheduler import Scheduler, build_scheduler
+from adapters.scheduler.scheduler import Scheduler
 from adapters.settings import SchedulerSettings
 from wheel_core.testing.fakes import (
     FakeClock,

@@ -25,7 +25,7 @@ from wheel_core.app import (
     RollTrade,
     SellShares,
 )
-from wheel_core.app.bookkeeping import Bookkeeping
+from wheel_core.app.service import WheelService
 from wheel_core.domain.enums import OptionType, Outcome, WheelState
 from wheel_core.domain.errors import (
     ConflictError,
@@ -78,11 +78,11 @@ def call(
     )
 
 
-async def new_wheel(books: Bookkeeping, capital: str = "30000") -> int:
+async def new_wheel(books: WheelService, capital: str = "30000") -> int:
     return (await books.open_wheel(OpenWheel(symbol="AAPL", capital=D(capital)))).id
 
 
-async def reach(books: Bookkeeping, clock: FakeClock, state: WheelState) -> tuple[int, int]:
+async def reach(books: WheelService, clock: FakeClock, state: WheelState) -> tuple[int, int]:
     """A wheel in ``state``, and its latest trade (open in an option state, ended otherwise).
 
     The path is the worked example's: 3 puts at strike 100 for 2.00, assigned at
@@ -105,7 +105,7 @@ async def reach(books: Bookkeeping, clock: FakeClock, state: WheelState) -> tupl
 # ── the worked example of DESIGN §3 ──────────────────────────────────────
 
 
-async def test_the_worked_example_realizes_2550(books: Bookkeeping, clock: FakeClock) -> None:
+async def test_the_worked_example_realizes_2550(books: WheelService, clock: FakeClock) -> None:
     wheel_id = await new_wheel(books)
 
     sold_put = await books.record_trade(wheel_id, put("100", "2.00", contracts=3))
@@ -129,7 +129,7 @@ async def test_the_worked_example_realizes_2550(books: Bookkeeping, clock: FakeC
 
 
 async def test_adjusted_cost_basis_subtracts_this_cycles_premium(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, _ = await reach(books, clock, WheelState.HOLDING_SHARES)
 
@@ -147,29 +147,31 @@ async def test_adjusted_cost_basis_subtracts_this_cycles_premium(
 
 # ── DESIGN's transition table ────────────────────────────────────────────
 
-Event = Callable[[Bookkeeping, FakeClock, int, int], Awaitable[object]]
+Event = Callable[[WheelService, FakeClock, int, int], Awaitable[object]]
 
 
-async def sell_put(books: Bookkeeping, clock: FakeClock, wheel_id: int, trade_id: int) -> object:
+async def sell_put(books: WheelService, clock: FakeClock, wheel_id: int, trade_id: int) -> object:
     return await books.record_trade(wheel_id, put(expiration=FEB20))
 
 
-async def sell_call(books: Bookkeeping, clock: FakeClock, wheel_id: int, trade_id: int) -> object:
+async def sell_call(books: WheelService, clock: FakeClock, wheel_id: int, trade_id: int) -> object:
     return await books.record_trade(wheel_id, call())
 
 
 async def import_shares(
-    books: Bookkeeping, clock: FakeClock, wheel_id: int, trade_id: int
+    books: WheelService, clock: FakeClock, wheel_id: int, trade_id: int
 ) -> object:
     return await books.import_shares(wheel_id, ImportShares(shares=300, cost_basis=D("90")))
 
 
-async def sell_shares(books: Bookkeeping, clock: FakeClock, wheel_id: int, trade_id: int) -> object:
+async def sell_shares(
+    books: WheelService, clock: FakeClock, wheel_id: int, trade_id: int
+) -> object:
     return await books.sell_shares(wheel_id, SellShares(price=D("101")))
 
 
 def expire_at(price: str) -> Event:
-    async def expire(books: Bookkeeping, clock: FakeClock, wheel_id: int, trade_id: int) -> object:
+    async def expire(books: WheelService, clock: FakeClock, wheel_id: int, trade_id: int) -> object:
         clock.set(AFTER_FEB20)
         return await books.expire_trade(trade_id, ExpireTrade(price_at_expiry=D(price)))
 
@@ -177,18 +179,18 @@ def expire_at(price: str) -> Event:
 
 
 async def buy_to_close(
-    books: Bookkeeping, clock: FakeClock, wheel_id: int, trade_id: int
+    books: WheelService, clock: FakeClock, wheel_id: int, trade_id: int
 ) -> object:
     return await books.close_trade(trade_id, CloseTrade(price=D("0.50")))
 
 
 async def assign_early(
-    books: Bookkeeping, clock: FakeClock, wheel_id: int, trade_id: int
+    books: WheelService, clock: FakeClock, wheel_id: int, trade_id: int
 ) -> object:
     return await books.assign_trade(trade_id, AssignTrade(price=D("100")))
 
 
-async def roll(books: Bookkeeping, clock: FakeClock, wheel_id: int, trade_id: int) -> object:
+async def roll(books: WheelService, clock: FakeClock, wheel_id: int, trade_id: int) -> object:
     trade = await books.get_trade(trade_id)
     return await books.roll_trade(
         trade_id,
@@ -201,7 +203,7 @@ async def roll(books: Bookkeeping, clock: FakeClock, wheel_id: int, trade_id: in
     )
 
 
-async def archive(books: Bookkeeping, clock: FakeClock, wheel_id: int, trade_id: int) -> object:
+async def archive(books: WheelService, clock: FakeClock, wheel_id: int, trade_id: int) -> object:
     return await books.archive_wheel(wheel_id)
 
 
@@ -256,7 +258,7 @@ async def archive(books: Bookkeeping, clock: FakeClock, wheel_id: int, trade_id:
     ],
 )
 async def test_every_transition_of_the_table(
-    books: Bookkeeping, clock: FakeClock, start: WheelState, event: Event, end: WheelState
+    books: WheelService, clock: FakeClock, start: WheelState, event: Event, end: WheelState
 ) -> None:
     wheel_id, trade_id = await reach(books, clock, start)
     assert (await books.get_wheel(wheel_id)).state is start
@@ -307,7 +309,7 @@ REFUSED = [
     [pytest.param(s, v, e, id=f"{s.value}: {v}") for s, v, e in REFUSED],
 )
 async def test_any_other_event_is_refused_naming_state_and_allowed_actions(
-    books: Bookkeeping,
+    books: WheelService,
     clock: FakeClock,
     unchanged: Unchanged,
     state: WheelState,
@@ -326,7 +328,7 @@ async def test_any_other_event_is_refused_naming_state_and_allowed_actions(
 
 
 async def test_a_trade_that_already_ended_cannot_end_again(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     wheel_id, expired_id = await reach(books, clock, WheelState.IDLE)
     await books.record_trade(wheel_id, put(expiration=date(2026, 1, 23)))
@@ -341,7 +343,7 @@ async def test_a_trade_that_already_ended_cannot_end_again(
 
 
 async def test_a_put_whose_collateral_exceeds_the_capital_is_refused(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     wheel_id = await new_wheel(books, capital="30000")
 
@@ -355,7 +357,7 @@ async def test_a_put_whose_collateral_exceeds_the_capital_is_refused(
         await books.record_trade(wheel_id, put("100", "2.00", contracts=4))
 
 
-async def test_collateral_equal_to_the_capital_is_cash_secured(books: Bookkeeping) -> None:
+async def test_collateral_equal_to_the_capital_is_cash_secured(books: WheelService) -> None:
     wheel_id = await new_wheel(books, capital="30000")
 
     trade = await books.record_trade(wheel_id, put("100", "2.00", contracts=3))
@@ -363,7 +365,7 @@ async def test_collateral_equal_to_the_capital_is_cash_secured(books: Bookkeepin
     assert trade.is_open
 
 
-async def test_a_put_may_exceed_the_capital_when_the_user_says_so(books: Bookkeeping) -> None:
+async def test_a_put_may_exceed_the_capital_when_the_user_says_so(books: WheelService) -> None:
     wheel_id = await new_wheel(books, capital="30000")
 
     trade = await books.record_trade(
@@ -375,7 +377,7 @@ async def test_a_put_may_exceed_the_capital_when_the_user_says_so(books: Bookkee
 
 
 async def test_a_call_needs_100_shares_per_contract(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     wheel_id, _ = await reach(books, clock, WheelState.HOLDING_SHARES)
 
@@ -387,7 +389,7 @@ async def test_a_call_needs_100_shares_per_contract(
 
 
 async def test_a_call_on_fewer_contracts_than_the_shares_cover_is_allowed(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, _ = await reach(books, clock, WheelState.HOLDING_SHARES)
     sold = await books.record_trade(wheel_id, call(contracts=2))
@@ -407,7 +409,7 @@ async def test_a_call_on_fewer_contracts_than_the_shares_cover_is_allowed(
 
 
 async def test_expiry_before_the_expiration_date_is_refused(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     _, trade_id = await reach(books, clock, WheelState.PUT_OPEN)
     clock.set(datetime(2026, 1, 15, 20, 0, tzinfo=UTC))  # Thursday, the day before
@@ -423,7 +425,7 @@ async def test_expiry_before_the_expiration_date_is_refused(
 
 
 async def test_expiry_dated_before_the_expiration_date_is_refused(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     _, trade_id = await reach(books, clock, WheelState.PUT_OPEN)
     clock.set(AFTER_JAN16)
@@ -436,7 +438,7 @@ async def test_expiry_dated_before_the_expiration_date_is_refused(
 
 
 async def test_a_put_above_its_strike_expires_worthless(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, trade_id = await reach(books, clock, WheelState.PUT_OPEN)
     clock.set(AFTER_JAN16)
@@ -451,7 +453,7 @@ async def test_a_put_above_its_strike_expires_worthless(
 
 
 async def test_a_put_below_its_strike_is_assigned_at_the_strike(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, trade_id = await reach(books, clock, WheelState.PUT_OPEN)
     clock.set(AFTER_JAN16)
@@ -469,7 +471,7 @@ async def test_a_put_below_its_strike_is_assigned_at_the_strike(
 
 
 async def test_a_call_above_its_strike_is_called_away_at_the_strike(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, trade_id = await reach(books, clock, WheelState.CALL_OPEN)
     clock.set(AFTER_FEB20)
@@ -483,7 +485,7 @@ async def test_a_call_above_its_strike_is_called_away_at_the_strike(
 
 
 async def test_a_call_below_its_strike_expires_worthless_and_the_shares_stay(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, trade_id = await reach(books, clock, WheelState.CALL_OPEN)
     clock.set(AFTER_FEB20)
@@ -498,7 +500,7 @@ async def test_a_call_below_its_strike_expires_worthless_and_the_shares_stay(
 
 
 async def test_a_price_exactly_at_the_strike_needs_the_user_to_say(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     _, trade_id = await reach(books, clock, WheelState.PUT_OPEN)
     clock.set(AFTER_JAN16)
@@ -515,7 +517,7 @@ async def test_a_price_exactly_at_the_strike_needs_the_user_to_say(
     ],
 )
 async def test_at_the_strike_the_users_word_decides(
-    books: Bookkeeping,
+    books: WheelService,
     clock: FakeClock,
     assigned: bool,
     outcome: Outcome,
@@ -533,7 +535,7 @@ async def test_at_the_strike_the_users_word_decides(
 
 
 async def test_at_the_strike_a_call_may_be_called_away(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, trade_id = await reach(books, clock, WheelState.CALL_OPEN)
     clock.set(AFTER_FEB20)
@@ -547,7 +549,7 @@ async def test_at_the_strike_a_call_may_be_called_away(
 
 
 async def test_an_expiry_recorded_later_is_dated_at_the_new_york_close(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     _, trade_id = await reach(books, clock, WheelState.PUT_OPEN)
     clock.set(AFTER_JAN16)
@@ -558,7 +560,7 @@ async def test_an_expiry_recorded_later_is_dated_at_the_new_york_close(
 
 
 async def test_an_expiry_recorded_on_the_day_is_dated_now(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     _, trade_id = await reach(books, clock, WheelState.PUT_OPEN)
     morning = datetime(2026, 1, 16, 15, 0, tzinfo=UTC)  # 10:00 in New York, expiration day
@@ -569,7 +571,7 @@ async def test_an_expiry_recorded_on_the_day_is_dated_now(
     assert expired.closed_at == morning
 
 
-async def test_an_expiry_keeps_the_time_it_is_given(books: Bookkeeping, clock: FakeClock) -> None:
+async def test_an_expiry_keeps_the_time_it_is_given(books: WheelService, clock: FakeClock) -> None:
     _, trade_id = await reach(books, clock, WheelState.PUT_OPEN)
     clock.set(AFTER_JAN16)
     at = datetime(2026, 1, 16, 17, 30, tzinfo=UTC)
@@ -583,7 +585,7 @@ async def test_an_expiry_keeps_the_time_it_is_given(books: Bookkeeping, clock: F
 
 
 async def test_buy_to_close_pnl_is_premium_less_buyback_less_fees(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put("100", "2.00", contracts=2, fees="0.65"))
@@ -600,7 +602,7 @@ async def test_buy_to_close_pnl_is_premium_less_buyback_less_fees(
     assert (wheel.state, wheel.realized_pnl) == (WheelState.IDLE, D("298.70"))
 
 
-async def test_a_buy_back_above_the_premium_is_a_loss(books: Bookkeeping) -> None:
+async def test_a_buy_back_above_the_premium_is_a_loss(books: WheelService) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put("100", "2.00", contracts=1))
 
@@ -610,7 +612,7 @@ async def test_a_buy_back_above_the_premium_is_a_loss(books: Bookkeeping) -> Non
 
 
 async def test_a_close_dated_before_the_opening_is_refused(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     _, trade_id = await reach(books, clock, WheelState.PUT_OPEN)
 
@@ -624,7 +626,7 @@ async def test_a_close_dated_before_the_opening_is_refused(
 
 
 async def test_an_early_assigned_put_buys_the_shares_at_the_strike(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, trade_id = await reach(books, clock, WheelState.PUT_OPEN)
     at = datetime(2026, 1, 12, 14, 30, tzinfo=UTC)
@@ -646,7 +648,7 @@ async def test_an_early_assigned_put_buys_the_shares_at_the_strike(
 
 
 async def test_an_early_called_away_call_sells_the_shares_at_the_strike(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, trade_id = await reach(books, clock, WheelState.CALL_OPEN)
     clock.set(datetime(2026, 2, 10, 15, 0, tzinfo=UTC))
@@ -663,7 +665,7 @@ async def test_an_early_called_away_call_sells_the_shares_at_the_strike(
 
 
 async def test_a_roll_closes_the_old_leg_and_opens_the_new_one(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, first_id = await reach(books, clock, WheelState.PUT_OPEN)
     at = datetime(2026, 1, 14, 18, 0, tzinfo=UTC)
@@ -696,7 +698,7 @@ async def test_a_roll_closes_the_old_leg_and_opens_the_new_one(
 
 
 async def test_a_second_roll_stays_in_the_first_legs_chain(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, first_id = await reach(books, clock, WheelState.PUT_OPEN)
     clock.set(datetime(2026, 1, 14, 18, 0, tzinfo=UTC))
@@ -732,7 +734,7 @@ async def test_a_second_roll_stays_in_the_first_legs_chain(
     assert (await books.get_wheel(wheel_id)).realized_pnl == D("770.00")  # the whole chain
 
 
-async def test_rolling_a_call_keeps_it_covered(books: Bookkeeping, clock: FakeClock) -> None:
+async def test_rolling_a_call_keeps_it_covered(books: WheelService, clock: FakeClock) -> None:
     wheel_id, call_id = await reach(books, clock, WheelState.CALL_OPEN)
 
     rolled = await books.roll_trade(
@@ -751,7 +753,7 @@ async def test_rolling_a_call_keeps_it_covered(books: Bookkeeping, clock: FakeCl
 
 
 async def test_a_roll_into_more_calls_than_the_shares_cover_is_refused(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     _, call_id = await reach(books, clock, WheelState.CALL_OPEN)
 
@@ -769,7 +771,7 @@ async def test_a_roll_into_more_calls_than_the_shares_cover_is_refused(
 
 
 async def test_a_roll_into_a_put_the_capital_does_not_secure_is_refused(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     _, put_id = await reach(books, clock, WheelState.PUT_OPEN)
     roll_up = RollTrade(
@@ -784,7 +786,7 @@ async def test_a_roll_into_a_put_the_capital_does_not_secure_is_refused(
 
 
 async def test_a_roll_into_an_expiration_before_the_roll_is_refused(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     _, put_id = await reach(books, clock, WheelState.PUT_OPEN)
     clock.set(datetime(2026, 1, 14, 18, 0, tzinfo=UTC))
@@ -802,7 +804,7 @@ async def test_a_roll_into_an_expiration_before_the_roll_is_refused(
 
 
 async def test_selling_shares_realizes_price_less_cost_less_fees(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id, _ = await reach(books, clock, WheelState.HOLDING_SHARES)
     clock.set(datetime(2026, 1, 22, 15, 0, tzinfo=UTC))
@@ -823,7 +825,7 @@ async def test_selling_shares_realizes_price_less_cost_less_fees(
 
 
 async def test_selling_shares_below_cost_realizes_a_loss(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id = (
         await books.open_wheel(OpenWheel(symbol="KO", shares=200, cost_basis=D("61.25")))
@@ -834,7 +836,9 @@ async def test_selling_shares_below_cost_realizes_a_loss(
     assert sold.realized_pnl == D("-630.00")  # (58.10 − 61.25) × 200
 
 
-async def test_shares_are_imported_into_an_idle_wheel(books: Bookkeeping, clock: FakeClock) -> None:
+async def test_shares_are_imported_into_an_idle_wheel(
+    books: WheelService, clock: FakeClock
+) -> None:
     wheel_id, _ = await reach(books, clock, WheelState.IDLE)
 
     imported = await books.import_shares(wheel_id, ImportShares(shares=200, cost_basis=D("88.50")))
@@ -850,7 +854,7 @@ async def test_shares_are_imported_into_an_idle_wheel(books: Bookkeeping, clock:
 
 
 async def test_shares_are_not_imported_onto_shares_already_held(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     wheel_id = (
         await books.open_wheel(OpenWheel(symbol="KO", shares=200, cost_basis=D("61.25")))
@@ -867,7 +871,7 @@ async def test_shares_are_not_imported_onto_shares_already_held(
 
 
 async def test_a_share_move_dated_before_the_last_event_is_refused(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     wheel_id, _ = await reach(books, clock, WheelState.HOLDING_SHARES)  # assigned 16 Jan 21:00
 

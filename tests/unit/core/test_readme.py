@@ -7,7 +7,7 @@ import pytest
 
 from wheel_core.testing.contracts.unit_of_work import UnitOfWorkContract
 
-README = Path(__file__).parents[2] / "README.md"
+README = Path(__file__).parents[3] / "README.md"
 
 pytest_plugins = ["pytester"]
 

@@ -1,4 +1,4 @@
-"""Bookkeeping of a wheel's history: backfilling, correcting, deleting, listing and reading it.
+"""WheelService of a wheel's history: backfilling, correcting, deleting, listing and reading it.
 
 A change to history is stored only if the wheel's whole history still
 replays; a refused change writes nothing.
@@ -21,7 +21,7 @@ from wheel_core.app import (
     RollTrade,
     SellShares,
 )
-from wheel_core.app.bookkeeping import Bookkeeping
+from wheel_core.app.service import WheelService
 from wheel_core.domain.enums import OptionType, Outcome, WheelState
 from wheel_core.domain.errors import (
     ConflictError,
@@ -79,7 +79,7 @@ def call(
 
 
 async def new_wheel(
-    books: Bookkeeping, symbol: str = "AAPL", portfolio_id: int | None = None
+    books: WheelService, symbol: str = "AAPL", portfolio_id: int | None = None
 ) -> int:
     opened = OpenWheel(symbol=symbol, capital=D("30000"), portfolio_id=portfolio_id)
     return (await books.open_wheel(opened)).id
@@ -88,7 +88,7 @@ async def new_wheel(
 # ── backfill ─────────────────────────────────────────────────────────────
 
 
-async def test_a_trade_is_backfilled_with_its_past_dates(books: Bookkeeping) -> None:
+async def test_a_trade_is_backfilled_with_its_past_dates(books: WheelService) -> None:
     wheel_id = await new_wheel(books)
 
     sold = await books.record_trade(wheel_id, put(expiration=DEC19, opened_at=DEC01))
@@ -104,7 +104,7 @@ async def test_a_trade_is_backfilled_with_its_past_dates(books: Bookkeeping) -> 
 
 
 async def test_times_given_in_another_zone_are_stored_as_the_same_instant_in_utc(
-    books: Bookkeeping,
+    books: WheelService,
 ) -> None:
     wheel_id = await new_wheel(books)
     ten_in_new_york = datetime(2025, 12, 1, 10, 0, tzinfo=NEW_YORK_WINTER)
@@ -116,7 +116,7 @@ async def test_times_given_in_another_zone_are_stored_as_the_same_instant_in_utc
 
 
 async def test_an_expiration_before_the_opening_date_is_refused(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     wheel_id = await new_wheel(books)
 
@@ -130,7 +130,7 @@ async def test_an_expiration_before_the_opening_date_is_refused(
         await books.record_trade(wheel_id, put(expiration=DEC19, opened_at=DEC22))
 
 
-async def test_a_trade_expiring_the_day_it_opens_is_allowed(books: Bookkeeping) -> None:
+async def test_a_trade_expiring_the_day_it_opens_is_allowed(books: WheelService) -> None:
     wheel_id = await new_wheel(books)
 
     sold = await books.record_trade(wheel_id, put(expiration=date(2026, 1, 5)))
@@ -139,7 +139,7 @@ async def test_a_trade_expiring_the_day_it_opens_is_allowed(books: Bookkeeping) 
 
 
 async def test_a_new_trade_dated_before_the_wheels_last_event_is_refused(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put(expiration=DEC19, opened_at=DEC01))
@@ -155,7 +155,7 @@ async def test_a_new_trade_dated_before_the_wheels_last_event_is_refused(
         await books.record_trade(wheel_id, put(opened_at=datetime(2025, 12, 19, 20, 0, tzinfo=UTC)))
 
 
-async def test_a_new_trade_without_a_date_opens_now(books: Bookkeeping, clock: FakeClock) -> None:
+async def test_a_new_trade_without_a_date_opens_now(books: WheelService, clock: FakeClock) -> None:
     wheel_id = await new_wheel(books)
 
     sold = await books.record_trade(wheel_id, put())
@@ -164,7 +164,7 @@ async def test_a_new_trade_without_a_date_opens_now(books: Bookkeeping, clock: F
 
 
 async def test_a_new_trade_without_a_date_is_never_dated_before_the_last_event(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id = await new_wheel(books)
     ahead = clock.now() + timedelta(hours=2)
@@ -200,7 +200,7 @@ def test_a_naive_datetime_is_refused(build: Callable[[datetime], object]) -> Non
 # ── correcting a trade ───────────────────────────────────────────────────
 
 
-async def test_a_premium_correction_changes_the_pnl(books: Bookkeeping, clock: FakeClock) -> None:
+async def test_a_premium_correction_changes_the_pnl(books: WheelService, clock: FakeClock) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put(premium="2.00"))
     clock.set(AFTER_JAN16)
@@ -216,7 +216,7 @@ async def test_a_premium_correction_changes_the_pnl(books: Bookkeeping, clock: F
 
 
 async def test_a_strike_correction_changes_the_assigned_cost_basis(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put(strike="100"))
@@ -231,7 +231,7 @@ async def test_a_strike_correction_changes_the_assigned_cost_basis(
 
 
 async def test_a_correction_closing_a_trade_before_it_opened_is_refused(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put())
@@ -250,7 +250,7 @@ async def test_a_correction_closing_a_trade_before_it_opened_is_refused(
 
 
 async def test_an_open_trade_has_no_closing_time_to_correct(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put())
@@ -262,7 +262,7 @@ async def test_an_open_trade_has_no_closing_time_to_correct(
 
 
 async def test_a_correction_that_uncovers_the_open_call_is_refused(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put(contracts=3))
@@ -275,7 +275,7 @@ async def test_a_correction_that_uncovers_the_open_call_is_refused(
 
 
 async def test_a_correction_expiring_the_trade_before_it_opened_is_refused(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put(expiration=JAN16))
@@ -288,7 +288,7 @@ async def test_a_correction_expiring_the_trade_before_it_opened_is_refused(
         )
 
 
-async def test_an_expiration_correction_is_kept(books: Bookkeeping) -> None:
+async def test_an_expiration_correction_is_kept(books: WheelService) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put(expiration=JAN16))
 
@@ -298,7 +298,7 @@ async def test_an_expiration_correction_is_kept(books: Bookkeeping) -> None:
     assert (await books.get_wheel(wheel_id)).open_trade == corrected
 
 
-async def test_an_unknown_trade_is_not_found(books: Bookkeeping) -> None:
+async def test_an_unknown_trade_is_not_found(books: WheelService) -> None:
     with pytest.raises(NotFoundError, match="trade 7 not found"):
         await books.correct_trade(7, CorrectTrade(premium=D("1")))
     with pytest.raises(NotFoundError, match="trade 7 not found"):
@@ -308,7 +308,7 @@ async def test_an_unknown_trade_is_not_found(books: Bookkeeping) -> None:
 # ── deleting a trade ─────────────────────────────────────────────────────
 
 
-async def test_deleting_the_open_put_returns_the_wheel_to_idle(books: Bookkeeping) -> None:
+async def test_deleting_the_open_put_returns_the_wheel_to_idle(books: WheelService) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put())
 
@@ -325,7 +325,7 @@ async def test_deleting_the_open_put_returns_the_wheel_to_idle(books: Bookkeepin
 
 
 async def test_deleting_the_open_call_returns_the_wheel_to_its_shares(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put())
@@ -344,7 +344,7 @@ async def test_deleting_the_open_call_returns_the_wheel_to_its_shares(
 
 
 async def test_deleting_the_new_leg_of_a_roll_is_refused(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     wheel_id = await new_wheel(books)
     first = await books.record_trade(wheel_id, put())
@@ -360,7 +360,7 @@ async def test_deleting_the_new_leg_of_a_roll_is_refused(
 
 
 async def test_deleting_the_old_leg_of_a_roll_is_refused(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     wheel_id = await new_wheel(books)
     first = await books.record_trade(wheel_id, put())
@@ -382,7 +382,7 @@ async def test_deleting_the_old_leg_of_a_roll_is_refused(
 
 
 async def test_deleting_an_assignment_the_shares_still_need_is_refused(
-    books: Bookkeeping, clock: FakeClock, unchanged: Unchanged
+    books: WheelService, clock: FakeClock, unchanged: Unchanged
 ) -> None:
     wheel_id = await new_wheel(books)
     sold = await books.record_trade(wheel_id, put())
@@ -398,7 +398,7 @@ async def test_deleting_an_assignment_the_shares_still_need_is_refused(
 
 
 async def test_deleting_a_closed_trade_takes_its_pnl_away(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id = await new_wheel(books)
     first = await books.record_trade(wheel_id, put(premium="2.00"))
@@ -417,7 +417,7 @@ async def test_deleting_a_closed_trade_takes_its_pnl_away(
 # ── listing trades ───────────────────────────────────────────────────────
 
 
-async def _three_wheels(books: Bookkeeping, clock: FakeClock) -> dict[str, int]:
+async def _three_wheels(books: WheelService, clock: FakeClock) -> dict[str, int]:
     """Four trades, their ids by name.
 
     Default portfolio: AAPL's put (5 Jan) assigned, then its call (20 Jan) still
@@ -439,7 +439,7 @@ async def _three_wheels(books: Bookkeeping, clock: FakeClock) -> dict[str, int]:
 
 
 async def test_list_trades_returns_every_trade_in_opening_order(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     ids = await _three_wheels(books, clock)
 
@@ -473,7 +473,7 @@ async def test_list_trades_returns_every_trade_in_opening_order(
     ],
 )
 async def test_list_trades_filters(
-    books: Bookkeeping, clock: FakeClock, query: TradeQuery, expected: list[str]
+    books: WheelService, clock: FakeClock, query: TradeQuery, expected: list[str]
 ) -> None:
     ids = await _three_wheels(books, clock)
 
@@ -484,7 +484,7 @@ async def test_list_trades_filters(
 
 
 async def test_list_trades_filters_by_wheel_and_portfolio(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     ids = await _three_wheels(books, clock)
     msft = await books.find_wheel("MSFT")
@@ -498,7 +498,7 @@ async def test_list_trades_filters_by_wheel_and_portfolio(
 
 
 async def test_list_trades_pages_and_counts_every_match(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     ids = await _three_wheels(books, clock)
 
@@ -512,7 +512,7 @@ async def test_list_trades_pages_and_counts_every_match(
 
 
 async def test_listed_trades_carry_their_pnl_once_closed(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     ids = await _three_wheels(books, clock)
 
@@ -529,7 +529,7 @@ async def test_listed_trades_carry_their_pnl_once_closed(
 
 
 async def test_wheel_history_lists_trades_lots_and_sales(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id = await new_wheel(books)
     sold_put = await books.record_trade(wheel_id, put())
@@ -570,7 +570,7 @@ async def test_wheel_history_lists_trades_lots_and_sales(
 
 
 async def test_wheel_history_lists_imported_and_sold_share_moves(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel_id = (
         await books.open_wheel(OpenWheel(symbol="KO", shares=200, cost_basis=D("61.25")))

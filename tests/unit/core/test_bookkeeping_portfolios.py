@@ -1,4 +1,4 @@
-"""Bookkeeping of portfolios and wheels: what exists, what is unique, what may be deleted."""
+"""WheelService of portfolios and wheels: what exists, what is unique, what may be deleted."""
 
 import re
 from collections.abc import Awaitable, Callable
@@ -18,7 +18,7 @@ from wheel_core.app import (
     UpdatePortfolio,
     UpdateWheel,
 )
-from wheel_core.app.bookkeeping import Bookkeeping
+from wheel_core.app.service import WheelService
 from wheel_core.domain.enums import OptionType, RiskProfile, WheelState
 from wheel_core.domain.errors import (
     ConflictError,
@@ -58,7 +58,7 @@ def call(strike: str, premium: str, contracts: int = 1, expiration: date = FEB20
 
 
 async def test_the_default_portfolio_is_created_on_demand_and_only_once(
-    books: Bookkeeping,
+    books: WheelService,
 ) -> None:
     assert await books.list_portfolios() == []
 
@@ -74,7 +74,7 @@ async def test_the_default_portfolio_is_created_on_demand_and_only_once(
 
 
 async def test_opening_a_wheel_without_a_portfolio_creates_the_default_one(
-    books: Bookkeeping,
+    books: WheelService,
 ) -> None:
     wheel = await books.open_wheel(OpenWheel(symbol="AAPL"))
 
@@ -83,7 +83,7 @@ async def test_opening_a_wheel_without_a_portfolio_creates_the_default_one(
     assert wheel.portfolio_id == portfolio.id
 
 
-async def test_a_portfolio_name_is_unique(books: Bookkeeping, unchanged: Unchanged) -> None:
+async def test_a_portfolio_name_is_unique(books: WheelService, unchanged: Unchanged) -> None:
     await books.create_portfolio(CreatePortfolio(name="Income"))
 
     with unchanged(), pytest.raises(ConflictError, match="'Income' already exists"):
@@ -91,7 +91,7 @@ async def test_a_portfolio_name_is_unique(books: Bookkeeping, unchanged: Unchang
 
 
 async def test_a_portfolio_is_created_with_its_description_and_capital(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     created = await books.create_portfolio(
         CreatePortfolio(name=" Income ", description="Dividend names", capital=D("50000"))
@@ -113,7 +113,7 @@ def test_an_empty_portfolio_name_is_refused() -> None:
         CreatePortfolio(name="   ")
 
 
-async def test_update_changes_name_description_and_capital(books: Bookkeeping) -> None:
+async def test_update_changes_name_description_and_capital(books: WheelService) -> None:
     created = await books.create_portfolio(CreatePortfolio(name="Income", capital=D("10000")))
     assert created.id is not None
 
@@ -130,7 +130,7 @@ async def test_update_changes_name_description_and_capital(books: Bookkeeping) -
     )
 
 
-async def test_update_leaves_fields_that_are_not_given(books: Bookkeeping) -> None:
+async def test_update_leaves_fields_that_are_not_given(books: WheelService) -> None:
     created = await books.create_portfolio(
         CreatePortfolio(name="Income", description="Dividends", capital=D("10000"))
     )
@@ -146,7 +146,7 @@ async def test_update_leaves_fields_that_are_not_given(books: Bookkeeping) -> No
 
 
 async def test_renaming_onto_another_portfolios_name_is_refused(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     await books.create_portfolio(CreatePortfolio(name="Income"))
     growth = await books.create_portfolio(CreatePortfolio(name="Growth"))
@@ -156,7 +156,7 @@ async def test_renaming_onto_another_portfolios_name_is_refused(
         await books.update_portfolio(growth.id, UpdatePortfolio(name="Income"))
 
 
-async def test_setting_the_default_moves_the_flag(books: Bookkeeping) -> None:
+async def test_setting_the_default_moves_the_flag(books: WheelService) -> None:
     default = await books.ensure_default_portfolio()
     income = await books.create_portfolio(CreatePortfolio(name="Income"))
     assert income.id is not None
@@ -171,7 +171,7 @@ async def test_setting_the_default_moves_the_flag(books: Bookkeeping) -> None:
     assert wheel.portfolio_id == income.id
 
 
-async def test_creating_a_portfolio_as_default_takes_the_flag(books: Bookkeeping) -> None:
+async def test_creating_a_portfolio_as_default_takes_the_flag(books: WheelService) -> None:
     await books.ensure_default_portfolio()
 
     await books.create_portfolio(CreatePortfolio(name="Income", is_default=True))
@@ -180,7 +180,7 @@ async def test_creating_a_portfolio_as_default_takes_the_flag(books: Bookkeeping
 
 
 async def test_the_default_flag_cannot_just_be_removed(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     default = await books.ensure_default_portfolio()
     assert default.id is not None
@@ -190,7 +190,7 @@ async def test_the_default_flag_cannot_just_be_removed(
 
 
 async def test_the_default_portfolio_cannot_be_deleted(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     default = await books.ensure_default_portfolio()
     assert default.id is not None
@@ -199,7 +199,7 @@ async def test_the_default_portfolio_cannot_be_deleted(
         await books.delete_portfolio(default.id)
 
 
-async def test_an_empty_portfolio_is_deleted(books: Bookkeeping) -> None:
+async def test_an_empty_portfolio_is_deleted(books: WheelService) -> None:
     income = await books.create_portfolio(CreatePortfolio(name="Income"))
     assert income.id is not None
 
@@ -210,7 +210,7 @@ async def test_an_empty_portfolio_is_deleted(books: Bookkeeping) -> None:
 
 
 async def test_a_portfolio_with_wheels_is_deleted_only_with_cascade(
-    books: Bookkeeping, factory: InMemoryUnitOfWorkFactory, unchanged: Unchanged
+    books: WheelService, factory: InMemoryUnitOfWorkFactory, unchanged: Unchanged
 ) -> None:
     income = await books.create_portfolio(CreatePortfolio(name="Income"))
     assert income.id is not None
@@ -237,7 +237,7 @@ async def test_a_portfolio_with_wheels_is_deleted_only_with_cascade(
     assert tables["share_moves"].rows == {}
 
 
-async def test_an_unknown_portfolio_is_not_found(books: Bookkeeping) -> None:
+async def test_an_unknown_portfolio_is_not_found(books: WheelService) -> None:
     with pytest.raises(NotFoundError, match="portfolio 99 not found"):
         await books.get_portfolio(99)
     with pytest.raises(NotFoundError, match="portfolio 'Nope' not found"):
@@ -246,7 +246,7 @@ async def test_an_unknown_portfolio_is_not_found(books: Bookkeeping) -> None:
         await books.open_wheel(OpenWheel(symbol="AAPL", portfolio_id=99))
 
 
-async def test_portfolio_summary_adds_up_its_wheels(books: Bookkeeping, clock: FakeClock) -> None:
+async def test_portfolio_summary_adds_up_its_wheels(books: WheelService, clock: FakeClock) -> None:
     income = await books.create_portfolio(CreatePortfolio(name="Income", capital=D("60000")))
     assert income.id is not None
     aapl = await books.open_wheel(
@@ -278,7 +278,7 @@ async def test_portfolio_summary_adds_up_its_wheels(books: Bookkeeping, clock: F
 
 
 async def test_a_wheel_opens_idle_in_the_default_portfolio(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel = await books.open_wheel(
         OpenWheel(symbol="AAPL", capital=D("30000"), profile=RiskProfile.CONSERVATIVE)
@@ -297,7 +297,7 @@ async def test_a_wheel_opens_idle_in_the_default_portfolio(
     assert await books.get_wheel(wheel.id) == wheel
 
 
-async def test_the_symbol_is_normalized(books: Bookkeeping) -> None:
+async def test_the_symbol_is_normalized(books: WheelService) -> None:
     wheel = await books.open_wheel(OpenWheel(symbol=" aapl "))
 
     assert wheel.symbol == "AAPL"
@@ -311,13 +311,13 @@ def test_a_bad_symbol_is_refused(symbol: str) -> None:
         OpenWheel(symbol=symbol)
 
 
-async def test_a_bad_symbol_is_refused_by_lookups(books: Bookkeeping) -> None:
+async def test_a_bad_symbol_is_refused_by_lookups(books: WheelService) -> None:
     with pytest.raises(ValidationError, match="symbol must be a ticker"):
         await books.find_wheel("AAPL!")
 
 
 async def test_only_one_active_wheel_per_symbol_in_a_portfolio(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     await books.open_wheel(OpenWheel(symbol="AAPL"))
 
@@ -330,7 +330,7 @@ async def test_only_one_active_wheel_per_symbol_in_a_portfolio(
         await books.open_wheel(OpenWheel(symbol="aapl"))
 
 
-async def test_the_same_symbol_may_wheel_in_another_portfolio(books: Bookkeeping) -> None:
+async def test_the_same_symbol_may_wheel_in_another_portfolio(books: WheelService) -> None:
     income = await books.create_portfolio(CreatePortfolio(name="Income"))
     first = await books.open_wheel(OpenWheel(symbol="AAPL"))
 
@@ -342,7 +342,7 @@ async def test_the_same_symbol_may_wheel_in_another_portfolio(books: Bookkeeping
     assert (await books.find_wheel("AAPL")).id == first.id
 
 
-async def test_a_new_wheel_may_open_once_the_old_one_is_archived(books: Bookkeeping) -> None:
+async def test_a_new_wheel_may_open_once_the_old_one_is_archived(books: WheelService) -> None:
     old = await books.open_wheel(OpenWheel(symbol="AAPL"))
     await books.archive_wheel(old.id)
 
@@ -355,7 +355,7 @@ async def test_a_new_wheel_may_open_once_the_old_one_is_archived(books: Bookkeep
     assert [w.id for w in await books.list_wheels(active=None)] == [old.id, new.id]
 
 
-async def test_a_wheel_opened_with_shares_holds_them(books: Bookkeeping, clock: FakeClock) -> None:
+async def test_a_wheel_opened_with_shares_holds_them(books: WheelService, clock: FakeClock) -> None:
     wheel = await books.open_wheel(OpenWheel(symbol="KO", shares=200, cost_basis=D("61.25")))
 
     assert wheel.state is WheelState.HOLDING_SHARES
@@ -379,7 +379,7 @@ def test_shares_need_a_cost_basis() -> None:
 
 
 async def test_a_wheel_cannot_be_archived_while_an_option_is_open(
-    books: Bookkeeping, unchanged: Unchanged
+    books: WheelService, unchanged: Unchanged
 ) -> None:
     wheel = await books.open_wheel(OpenWheel(symbol="AAPL", capital=D("10000")))
     await books.record_trade(wheel.id, put("100", "2.00"))
@@ -394,7 +394,7 @@ async def test_a_wheel_cannot_be_archived_while_an_option_is_open(
 
 
 async def test_an_archived_wheel_keeps_its_history_and_allows_nothing(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel = await books.open_wheel(OpenWheel(symbol="AAPL", capital=D("10000")))
     trade = await books.record_trade(wheel.id, put("100", "2.00"))
@@ -409,7 +409,7 @@ async def test_an_archived_wheel_keeps_its_history_and_allows_nothing(
     assert [t.id for t in (await books.wheel_history(wheel.id)).trades] == [trade.id]
 
 
-ARCHIVED_ACTIONS: list[tuple[str, Callable[[Bookkeeping, int], Awaitable[object]]]] = [
+ARCHIVED_ACTIONS: list[tuple[str, Callable[[WheelService, int], Awaitable[object]]]] = [
     ("sell put", lambda books, wheel_id: books.record_trade(wheel_id, put("100", "2.00"))),
     ("sell call", lambda books, wheel_id: books.record_trade(wheel_id, call("65", "0.80"))),
     (
@@ -427,9 +427,9 @@ ARCHIVED_ACTIONS: list[tuple[str, Callable[[Bookkeeping, int], Awaitable[object]
     "action", [pytest.param(action, id=name) for name, action in ARCHIVED_ACTIONS]
 )
 async def test_actions_on_an_archived_wheel_are_refused(
-    books: Bookkeeping,
+    books: WheelService,
     unchanged: Unchanged,
-    action: Callable[[Bookkeeping, int], Awaitable[object]],
+    action: Callable[[WheelService, int], Awaitable[object]],
 ) -> None:
     wheel = await books.open_wheel(OpenWheel(symbol="KO", shares=100, cost_basis=D("60")))
     await books.archive_wheel(wheel.id)
@@ -439,7 +439,7 @@ async def test_actions_on_an_archived_wheel_are_refused(
 
 
 async def test_update_changes_a_wheels_profile_and_capital(
-    books: Bookkeeping, clock: FakeClock
+    books: WheelService, clock: FakeClock
 ) -> None:
     wheel = await books.open_wheel(OpenWheel(symbol="AAPL", capital=D("10000")))
     later = datetime(2026, 1, 6, 15, 0, tzinfo=UTC)
@@ -455,7 +455,7 @@ async def test_update_changes_a_wheels_profile_and_capital(
     assert await books.get_wheel(wheel.id) == updated
 
 
-async def test_update_leaves_what_is_not_given(books: Bookkeeping) -> None:
+async def test_update_leaves_what_is_not_given(books: WheelService) -> None:
     wheel = await books.open_wheel(
         OpenWheel(symbol="AAPL", capital=D("10000"), profile=RiskProfile.DEFENSIVE)
     )
@@ -466,7 +466,7 @@ async def test_update_leaves_what_is_not_given(books: Bookkeeping) -> None:
 
 
 async def test_raising_the_capital_lets_a_bigger_put_be_cash_secured(
-    books: Bookkeeping,
+    books: WheelService,
 ) -> None:
     wheel = await books.open_wheel(OpenWheel(symbol="AAPL", capital=D("10000")))
     await books.update_wheel(wheel.id, UpdateWheel(capital=D("20000")))
@@ -477,7 +477,7 @@ async def test_raising_the_capital_lets_a_bigger_put_be_cash_secured(
 
 
 async def test_deleting_a_wheel_removes_its_history(
-    books: Bookkeeping, factory: InMemoryUnitOfWorkFactory
+    books: WheelService, factory: InMemoryUnitOfWorkFactory
 ) -> None:
     wheel = await books.open_wheel(OpenWheel(symbol="KO", shares=100, cost_basis=D("60")))
     await books.record_trade(wheel.id, call("65", "0.80"))
@@ -490,14 +490,14 @@ async def test_deleting_a_wheel_removes_its_history(
     assert factory.store.tables["share_moves"].rows == {}
 
 
-async def test_an_unknown_wheel_is_not_found(books: Bookkeeping) -> None:
+async def test_an_unknown_wheel_is_not_found(books: WheelService) -> None:
     with pytest.raises(NotFoundError, match="wheel 42 not found"):
         await books.get_wheel(42)
     with pytest.raises(NotFoundError, match="active wheel 'TSLA in default' not found"):
         await books.find_wheel("tsla")
 
 
-async def test_a_wheel_is_found_by_symbol_and_portfolio_name(books: Bookkeeping) -> None:
+async def test_a_wheel_is_found_by_symbol_and_portfolio_name(books: WheelService) -> None:
     income = await books.create_portfolio(CreatePortfolio(name="Income"))
     first = await books.open_wheel(OpenWheel(symbol="AAPL"))
     second = await books.open_wheel(OpenWheel(symbol="AAPL", portfolio_id=income.id))
@@ -510,7 +510,7 @@ async def test_a_wheel_is_found_by_symbol_and_portfolio_name(books: Bookkeeping)
         await books.wheel_by_symbol("MSFT")
 
 
-async def test_an_archived_wheel_is_found_by_symbol_only_when_asked(books: Bookkeeping) -> None:
+async def test_an_archived_wheel_is_found_by_symbol_only_when_asked(books: WheelService) -> None:
     wheel = await books.open_wheel(OpenWheel(symbol="MSFT"))
     await books.archive_wheel(wheel.id)
 
@@ -520,7 +520,7 @@ async def test_an_archived_wheel_is_found_by_symbol_only_when_asked(books: Bookk
     assert (archived.id, archived.active) == (wheel.id, False)
 
 
-async def test_finding_by_symbol_never_creates_the_default_portfolio(books: Bookkeeping) -> None:
+async def test_finding_by_symbol_never_creates_the_default_portfolio(books: WheelService) -> None:
     with pytest.raises(NotFoundError, match="active wheel 'AAPL in default' not found"):
         await books.wheel_by_symbol("AAPL")
 

@@ -16,9 +16,10 @@ from types import TracebackType
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
+from adapters.scheduler.assembly import build_scheduler
 from adapters.scheduler.discovery import Discovery
 from adapters.scheduler.lease import InMemoryLease
-from adapters.scheduler.scheduler import Scheduler, build_scheduler
+from adapters.scheduler.scheduler import Scheduler
 from adapters.settings import SchedulerSettings
 from wheel_core.domain.entities import Alert, JobRun
 from wheel_core.domain.enums import RiskLevel

@@ -23,7 +23,7 @@ from adapters.cli.runner import (
     describe,
     run,
 )
-from adapters.cli.tables import recommendation_view
+from adapters.cli.tables.recommendations import recommendation_view
 from adapters.settings import SettingsError
 from wheel_core.app.commands import RecordTrade
 from wheel_core.app.views import WheelRecommendation

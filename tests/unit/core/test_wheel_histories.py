@@ -8,8 +8,8 @@ from typing import Any, Self
 import pytest
 
 from wheel_core.app import CloseTrade, OpenWheel, RecordTrade, UpdateWheel
-from wheel_core.app.bookkeeping import Bookkeeping
 from wheel_core.app.histories import WheelHistories
+from wheel_core.app.service import WheelService
 from wheel_core.domain.entities import ShareMove, Trade
 from wheel_core.domain.enums import OptionType, ShareMoveKind, WheelState
 from wheel_core.ports import TradeQuery
@@ -65,11 +65,11 @@ def counting() -> CountingFactory:
 
 
 @pytest.fixture
-def service(counting: CountingFactory, clock: FakeClock) -> Bookkeeping:
-    return Bookkeeping(counting, clock)
+def service(counting: CountingFactory, clock: FakeClock) -> WheelService:
+    return WheelService(counting, clock)
 
 
-async def open_wheels(service: Bookkeeping, symbols: list[str]) -> list[int]:
+async def open_wheels(service: WheelService, symbols: list[str]) -> list[int]:
     ids = []
     for symbol in symbols:
         wheel = await service.open_wheel(OpenWheel(symbol=symbol, capital=D(50_000)))
@@ -78,7 +78,7 @@ async def open_wheels(service: Bookkeeping, symbols: list[str]) -> list[int]:
 
 
 async def test_unchanged_wheels_are_not_loaded_again(
-    service: Bookkeeping, counting: CountingFactory
+    service: WheelService, counting: CountingFactory
 ) -> None:
     await open_wheels(service, SYMBOLS)
     first = await service.list_wheels()
@@ -90,7 +90,7 @@ async def test_unchanged_wheels_are_not_loaded_again(
 
 
 async def test_a_trade_recorded_shows_at_once_and_only_its_wheel_is_rebuilt(
-    service: Bookkeeping, counting: CountingFactory
+    service: WheelService, counting: CountingFactory
 ) -> None:
     ids = await open_wheels(service, SYMBOLS)
     await service.list_wheels()
@@ -105,7 +105,7 @@ async def test_a_trade_recorded_shows_at_once_and_only_its_wheel_is_rebuilt(
 
 
 async def test_a_change_made_by_a_second_unit_of_work_is_seen(
-    service: Bookkeeping, counting: CountingFactory, clock: FakeClock
+    service: WheelService, counting: CountingFactory, clock: FakeClock
 ) -> None:
     ids = await open_wheels(service, SYMBOLS[:2])
     before = await service.portfolio_summary(1)
@@ -143,7 +143,7 @@ async def test_a_change_made_by_a_second_unit_of_work_is_seen(
     assert ko.adjusted_cost_basis == D("60.00")  # ...but the history has the shares
 
 
-async def test_wheel_changes_and_filters_are_honoured(service: Bookkeeping) -> None:
+async def test_wheel_changes_and_filters_are_honoured(service: WheelService) -> None:
     ids = await open_wheels(service, SYMBOLS[:3])
     await service.list_wheels()
     await service.update_wheel(ids[2], UpdateWheel(capital=D(7_000)))
@@ -159,24 +159,24 @@ async def test_wheel_changes_and_filters_are_honoured(service: Bookkeeping) -> N
 
 async def test_past_its_bound_the_cache_starts_again(clock: FakeClock) -> None:
     factory = InMemoryUnitOfWorkFactory()
-    service = Bookkeeping(factory, clock)
+    service = WheelService(factory, clock)
     await open_wheels(service, SYMBOLS)
     histories = WheelHistories(max_wheels=4)
     async with factory() as uow:
-        assert len(await histories.ledgers(uow)) == 6
+        assert len(await histories.books(uow)) == 6
         assert len(histories) == 6  # one call's wheels are all kept
     await service.record_trade(1, put())
     async with factory() as uow:
-        ledgers = await histories.ledgers(uow, portfolio_id=1)
+        books = await histories.books(uow, portfolio_id=1)
     assert len(histories) == 1
-    assert [ledger.wheel.id for ledger in ledgers] == [1, 2, 3, 4, 5, 6]
+    assert [book.wheel.id for book in books] == [1, 2, 3, 4, 5, 6]
     histories.clear()
     assert len(histories) == 0
 
 
 async def test_many_changed_wheels_load_in_one_query(clock: FakeClock) -> None:
     factory = CountingFactory()
-    service = Bookkeeping(factory, clock)
+    service = WheelService(factory, clock)
     ids = await open_wheels(service, SYMBOLS)
     for wheel_id in ids:
         await service.record_trade(wheel_id, put())

@@ -12,7 +12,7 @@ from wheel_core.domain.entities import Trade, Wheel
 from wheel_core.domain.enums import OptionType, Outcome
 from wheel_core.domain.lifecycle import replay
 from wheel_core.export import PERFORMANCE_COLUMNS, TRADE_COLUMNS, performance_csv, trades_csv
-from wheel_core.performance import PerformanceReport, Period, WheelBook, aggregate
+from wheel_core.performance import PerformanceReport, Period, PricedBook, aggregate
 
 D = Decimal
 OPENED = datetime(2026, 1, 2, 15, 0, tzinfo=UTC)
@@ -171,7 +171,7 @@ def report_for_two_symbols() -> PerformanceReport:
         wheel = Wheel(
             id=wheel_id, portfolio_id=1, symbol=symbol, created_at=created, updated_at=created
         )
-        books.append(WheelBook(wheel=wheel, trades=(put,), holdings=replay([put])))
+        books.append(PricedBook(wheel=wheel, trades=(put,), holdings=replay([put])))
     return aggregate(books, Period.ALL, date(2026, 2, 1))
 
 

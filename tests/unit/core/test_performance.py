@@ -18,7 +18,7 @@ from wheel_core.domain.errors import ValidationError
 from wheel_core.domain.lifecycle import replay
 from wheel_core.performance import (
     Period,
-    WheelBook,
+    PricedBook,
     aggregate,
     chain_pnl,
     pnl_history,
@@ -79,7 +79,7 @@ def book(
     portfolio_id: int = 1,
     price: str | None = None,
     marks: dict[int, Decimal] | None = None,
-) -> WheelBook:
+) -> PricedBook:
     wheel = Wheel(
         id=wheel_id,
         portfolio_id=portfolio_id,
@@ -87,7 +87,7 @@ def book(
         created_at=CREATED,
         updated_at=CREATED,
     )
-    return WheelBook(
+    return PricedBook(
         wheel=wheel,
         trades=tuple(trades),
         holdings=replay(trades, moves),
@@ -109,7 +109,7 @@ WORKED_CALL = trade(
 TODAY = date(2026, 2, 20)
 
 
-def worked_example() -> WheelBook:
+def worked_example() -> PricedBook:
     put = msgspec.structs.replace(WORKED_PUT, price_at_expiry=D(95))
     call = msgspec.structs.replace(WORKED_CALL, price_at_expiry=D(110))
     return book([put, call])
@@ -382,7 +382,7 @@ class TestPeriods:
         assert perf.realized_pnl == D("0.00")
 
 
-def simple_wheel(wheel_id: int, symbol: str, premium: str, *, portfolio_id: int = 1) -> WheelBook:
+def simple_wheel(wheel_id: int, symbol: str, premium: str, *, portfolio_id: int = 1) -> PricedBook:
     """One put expired worthless: the wheel's realized P&L is its premium × 100."""
     put = trade(
         wheel_id * 10, PUT, "50", premium, 1, date(2026, 1, 5), date(2026, 1, 16),
@@ -529,7 +529,7 @@ fees_amount = st.integers(min_value=0, max_value=500).map(lambda c: D(c) / 100)
 
 
 @st.composite
-def wheel_books(draw: st.DrawFn, wheel_id: int) -> WheelBook:
+def wheel_books(draw: st.DrawFn, wheel_id: int) -> PricedBook:
     """A valid wheel history: puts, rolls, assignments, calls, call-aways, maybe an open option."""
     symbol = draw(st.sampled_from(["AAPL", "KO", "MSFT"]))
     trades: list[Trade] = []
@@ -605,7 +605,7 @@ def wheel_books(draw: st.DrawFn, wheel_id: int) -> WheelBook:
 
 
 @st.composite
-def many_books(draw: st.DrawFn) -> list[WheelBook]:
+def many_books(draw: st.DrawFn) -> list[PricedBook]:
     count = draw(st.integers(0, 6))
     return [draw(wheel_books(wheel_id)) for wheel_id in range(1, count + 1)]
 
@@ -619,7 +619,7 @@ COUNTS = (
 
 @given(many_books(), st.sampled_from(list(Period)), st.integers(0, 200))
 def test_aggregate_totals_are_the_sums_of_the_wheels(
-    books: list[WheelBook], period: Period, offset: int
+    books: list[PricedBook], period: Period, offset: int
 ) -> None:
     today = BASE + timedelta(days=offset)
     report = aggregate(books, period, today)
@@ -634,7 +634,7 @@ def test_aggregate_totals_are_the_sums_of_the_wheels(
 
 
 @given(many_books())
-def test_decimal_totals_are_exact(books: list[WheelBook]) -> None:
+def test_decimal_totals_are_exact(books: list[PricedBook]) -> None:
     """Summed as fractions, by hand's rules, the totals match to the last cent and beyond."""
     trades = [t for b in books for t in b.trades]
     premium = sum((Fraction(t.premium) * 100 * t.contracts for t in trades), Fraction(0))
