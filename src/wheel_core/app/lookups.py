@@ -46,32 +46,35 @@ async def trade(uow: UnitOfWork, trade_id: int) -> Trade:
 
 async def default_portfolio(uow: UnitOfWork, now: datetime) -> Portfolio:
     """The default portfolio, marked or created (at ``now``) if need be: it always exists."""
+    found = await existing_default(uow)
+    if found is None:
+        return await uow.portfolios.add(
+            Portfolio(name=DEFAULT_PORTFOLIO, is_default=True, created_at=now)
+        )
+    if not found.is_default:
+        found.is_default = True
+        await uow.portfolios.update(found)
+    return found
+
+
+async def existing_default(uow: UnitOfWork) -> Portfolio | None:
+    """The default portfolio if it exists yet, found by reading only: the one marked
+    default, else the one named ``default`` (not marked yet: a legacy import's)."""
     portfolios = await uow.portfolios.list()
-    for one in portfolios:
-        if one.is_default:
-            return one
-    existing = await uow.portfolios.get_by_name(DEFAULT_PORTFOLIO)
-    if existing is not None:
-        existing.is_default = True
-        await uow.portfolios.update(existing)
-        return existing
-    return await uow.portfolios.add(
-        Portfolio(name=DEFAULT_PORTFOLIO, is_default=True, created_at=now)
-    )
+    marked = [p for p in portfolios if p.is_default]
+    named = [p for p in portfolios if p.name == DEFAULT_PORTFOLIO]
+    return next(iter(marked or named), None)
 
 
 async def portfolio_named(uow: UnitOfWork, name: str | None) -> Portfolio | None:
     """The portfolio a symbol-addressed command means, read only: ``name`` (a missing
     one is ``NotFoundError``), else the default one if it exists yet."""
-    if name is not None:
-        found = await uow.portfolios.get_by_name(name.strip())
-        if found is None:
-            raise NotFoundError("portfolio", name.strip())
-        return found
-    portfolios = await uow.portfolios.list()
-    marked = [p for p in portfolios if p.is_default]
-    named = [p for p in portfolios if p.name == DEFAULT_PORTFOLIO]
-    return next(iter(marked or named), None)
+    if name is None:
+        return await existing_default(uow)
+    found = await uow.portfolios.get_by_name(name.strip())
+    if found is None:
+        raise NotFoundError("portfolio", name.strip())
+    return found
 
 
 async def wheel_by_symbol(
